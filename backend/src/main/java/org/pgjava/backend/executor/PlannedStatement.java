@@ -1,0 +1,27 @@
+package org.pgjava.backend.executor;
+
+import java.util.List;
+import org.pgjava.backend.utils.SessionContext;
+import org.pgjava.conf.errors.PgException;
+
+/**
+ * A statement that has been analyzed and planned: read-only, so it can be cached in a prepared statement
+ * and executed many times, by any number of {@link QueryRun}s (Plan vs PlanState, as in PostgreSQL's
+ * executor/README). All run-time state lives in the QueryRun.
+ */
+public interface PlannedStatement {
+    /** The OIDs of parameters $1..$n, with unspecified ones inferred by the analyzer (unknown -> text). */
+    int[] parameterTypes();
+
+    /** The result columns; empty when the statement returns no rows (the protocol answers NoData). */
+    List<ResultColumn> resultColumns();
+
+    /**
+     * Starts an execution.
+     *
+     * @param params parameter values already converted to the Java representation of
+     *               {@link #parameterTypes()} (null for SQL NULL)
+     * @throws PgException for errors detected before the first row
+     */
+    QueryRun start(Object[] params, SessionContext ctx);
+}

@@ -1,0 +1,37 @@
+package org.pgjava.backend.utils;
+
+import org.pgjava.conf.errors.PgException;
+
+/**
+ * What the parser, planner and executor may ask of the session they run in. Implemented by the traffic
+ * cop (tcop), which owns the session; lower layers see only this interface, so they never depend on tcop.
+ */
+public interface SessionContext {
+    /**
+     * The current value of a setting in the form SHOW displays it (e.g. "ISO, MDY" for DateStyle).
+     * @throws PgException 42704 "unrecognized configuration parameter" for an unknown name
+     */
+    String setting(String name);
+
+    /** The role whose privileges apply now (current_user). */
+    String currentUser();
+
+    /** The role that authenticated (session_user). */
+    String sessionUser();
+
+    /** The database this session is connected to (current_database()). */
+    String databaseName();
+
+    /** This backend's OS process id (pg_backend_pid()). */
+    int backendPid();
+
+    /** True inside an explicit transaction block (after BEGIN). */
+    boolean inTransactionBlock();
+
+    /**
+     * Returns normally when nothing is pending; throws when a cancel (57014), statement timeout (57014)
+     * or terminate (FATAL 57P01) request has arrived. Long-running code (pg_sleep, loops over rows) must
+     * call this regularly.
+     */
+    void checkForInterrupts() throws PgException;
+}

@@ -1,0 +1,176 @@
+package org.pgjava.conf.errors;
+
+/**
+ * The one table of SQLSTATE error codes pgjava uses, named after the condition as in PostgreSQL's
+ * {@code src/backend/utils/errcodes.txt}. Code everywhere refers to these constants, never to the
+ * five-character strings. Add a condition here (with PostgreSQL's exact code and name) before using it.
+ *
+ * <p>docs/errors.md lists the table; {@code SqlStateTest} checks codes are unique and well-formed.
+ */
+public enum SqlState {
+    // Class 00 - Successful Completion
+    SUCCESSFUL_COMPLETION("00000"),
+    // Class 01 - Warning
+    WARNING("01000"),
+    // Class 02 - No Data
+    NO_DATA("02000"),
+    // Class 08 - Connection Exception
+    CONNECTION_EXCEPTION("08000"),
+    CONNECTION_DOES_NOT_EXIST("08003"),
+    CONNECTION_FAILURE("08006"),
+    PROTOCOL_VIOLATION("08P01"),
+    // Class 0A - Feature Not Supported
+    FEATURE_NOT_SUPPORTED("0A000"),
+    // Class 0B - Invalid Transaction Initiation
+    INVALID_TRANSACTION_INITIATION("0B000"),
+    // Class 0P - Invalid Role Specification
+    INVALID_ROLE_SPECIFICATION("0P000"),
+    // Class 21 - Cardinality Violation
+    CARDINALITY_VIOLATION("21000"),
+    // Class 22 - Data Exception
+    DATA_EXCEPTION("22000"),
+    STRING_DATA_RIGHT_TRUNCATION("22001"),
+    NULL_VALUE_NO_INDICATOR_PARAMETER("22002"),
+    NUMERIC_VALUE_OUT_OF_RANGE("22003"),
+    NULL_VALUE_NOT_ALLOWED("22004"),
+    INVALID_DATETIME_FORMAT("22007"),
+    DATETIME_FIELD_OVERFLOW("22008"),
+    INVALID_TIME_ZONE_DISPLACEMENT_VALUE("22009"),
+    INTERVAL_FIELD_OVERFLOW("22015"),
+    INVALID_CHARACTER_VALUE_FOR_CAST("22018"),
+    DIVISION_BY_ZERO("22012"),
+    INVALID_ARGUMENT_FOR_POWER_FUNCTION("2201F"),
+    INVALID_ARGUMENT_FOR_LOGARITHM("2201E"),
+    INVALID_REGULAR_EXPRESSION("2201B"),
+    CHARACTER_NOT_IN_REPERTOIRE("22021"),
+    INVALID_PARAMETER_VALUE("22023"),
+    INVALID_ESCAPE_SEQUENCE("22025"),
+    STRING_DATA_LENGTH_MISMATCH("22026"),
+    ARRAY_SUBSCRIPT_ERROR("2202E"),
+    FLOATING_POINT_EXCEPTION("22P01"),
+    INVALID_TEXT_REPRESENTATION("22P02"),
+    INVALID_BINARY_REPRESENTATION("22P03"),
+    UNTRANSLATABLE_CHARACTER("22P05"),
+    // Class 23 - Integrity Constraint Violation
+    INTEGRITY_CONSTRAINT_VIOLATION("23000"),
+    RESTRICT_VIOLATION("23001"),
+    NOT_NULL_VIOLATION("23502"),
+    FOREIGN_KEY_VIOLATION("23503"),
+    UNIQUE_VIOLATION("23505"),
+    CHECK_VIOLATION("23514"),
+    // Class 24 - Invalid Cursor State
+    INVALID_CURSOR_STATE("24000"),
+    // Class 25 - Invalid Transaction State
+    INVALID_TRANSACTION_STATE("25000"),
+    ACTIVE_SQL_TRANSACTION("25001"),
+    READ_ONLY_SQL_TRANSACTION("25006"),
+    NO_ACTIVE_SQL_TRANSACTION("25P01"),
+    IN_FAILED_SQL_TRANSACTION("25P02"),
+    IDLE_IN_TRANSACTION_SESSION_TIMEOUT("25P03"),
+    // Class 26 - Invalid SQL Statement Name
+    INVALID_SQL_STATEMENT_NAME("26000"),
+    // Class 28 - Invalid Authorization Specification
+    INVALID_AUTHORIZATION_SPECIFICATION("28000"),
+    INVALID_PASSWORD("28P01"),
+    // Class 2B - Dependent Privilege Descriptors Still Exist
+    DEPENDENT_OBJECTS_STILL_EXIST("2BP01"),
+    // Class 34 - Invalid Cursor Name
+    INVALID_CURSOR_NAME("34000"),
+    // Class 3D - Invalid Catalog Name
+    INVALID_CATALOG_NAME("3D000"),
+    // Class 3F - Invalid Schema Name
+    INVALID_SCHEMA_NAME("3F000"),
+    // Class 40 - Transaction Rollback
+    TRANSACTION_ROLLBACK("40000"),
+    SERIALIZATION_FAILURE("40001"),
+    DEADLOCK_DETECTED("40P01"),
+    // Class 42 - Syntax Error or Access Rule Violation
+    SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION("42000"),
+    SYNTAX_ERROR("42601"),
+    INSUFFICIENT_PRIVILEGE("42501"),
+    CANNOT_COERCE("42846"),
+    GROUPING_ERROR("42803"),
+    WINDOWING_ERROR("42P20"),
+    INVALID_RECURSION("42P19"),
+    INVALID_FOREIGN_KEY("42830"),
+    INVALID_NAME("42602"),
+    NAME_TOO_LONG("42622"),
+    RESERVED_NAME("42939"),
+    DATATYPE_MISMATCH("42804"),
+    INDETERMINATE_DATATYPE("42P18"),
+    COLLATION_MISMATCH("42P21"),
+    INDETERMINATE_COLLATION("42P22"),
+    WRONG_OBJECT_TYPE("42809"),
+    UNDEFINED_COLUMN("42703"),
+    UNDEFINED_FUNCTION("42883"),
+    UNDEFINED_TABLE("42P01"),
+    UNDEFINED_PARAMETER("42P02"),
+    UNDEFINED_OBJECT("42704"),
+    DUPLICATE_COLUMN("42701"),
+    DUPLICATE_CURSOR("42P03"),
+    DUPLICATE_DATABASE("42P04"),
+    DUPLICATE_FUNCTION("42723"),
+    DUPLICATE_PREPARED_STATEMENT("42P05"),
+    DUPLICATE_SCHEMA("42P06"),
+    DUPLICATE_TABLE("42P07"),
+    DUPLICATE_ALIAS("42712"),
+    DUPLICATE_OBJECT("42710"),
+    AMBIGUOUS_COLUMN("42702"),
+    AMBIGUOUS_FUNCTION("42725"),
+    AMBIGUOUS_PARAMETER("42P08"),
+    AMBIGUOUS_ALIAS("42P09"),
+    INVALID_COLUMN_REFERENCE("42P10"),
+    INVALID_COLUMN_DEFINITION("42611"),
+    INVALID_CURSOR_DEFINITION("42P11"),
+    INVALID_DATABASE_DEFINITION("42P12"),
+    INVALID_FUNCTION_DEFINITION("42P13"),
+    INVALID_PREPARED_STATEMENT_DEFINITION("42P14"),
+    INVALID_SCHEMA_DEFINITION("42P15"),
+    INVALID_TABLE_DEFINITION("42P16"),
+    INVALID_OBJECT_DEFINITION("42P17"),
+    // Class 53 - Insufficient Resources
+    INSUFFICIENT_RESOURCES("53000"),
+    DISK_FULL("53100"),
+    OUT_OF_MEMORY("53200"),
+    TOO_MANY_CONNECTIONS("53300"),
+    // Class 54 - Program Limit Exceeded
+    PROGRAM_LIMIT_EXCEEDED("54000"),
+    STATEMENT_TOO_COMPLEX("54001"),
+    TOO_MANY_COLUMNS("54011"),
+    TOO_MANY_ARGUMENTS("54023"),
+    // Class 55 - Object Not In Prerequisite State
+    OBJECT_NOT_IN_PREREQUISITE_STATE("55000"),
+    OBJECT_IN_USE("55006"),
+    CANT_CHANGE_RUNTIME_PARAM("55P02"),
+    LOCK_NOT_AVAILABLE("55P03"),
+    // Class 57 - Operator Intervention
+    OPERATOR_INTERVENTION("57000"),
+    QUERY_CANCELED("57014"),
+    ADMIN_SHUTDOWN("57P01"),
+    CRASH_SHUTDOWN("57P02"),
+    CANNOT_CONNECT_NOW("57P03"),
+    DATABASE_DROPPED("57P04"),
+    IDLE_SESSION_TIMEOUT("57P05"),
+    // Class 58 - System Error
+    SYSTEM_ERROR("58000"),
+    IO_ERROR("58030"),
+    UNDEFINED_FILE("58P01"),
+    DUPLICATE_FILE("58P02"),
+    // Class F0 - Configuration File Error
+    CONFIG_FILE_ERROR("F0000"),
+    // Class XX - Internal Error
+    INTERNAL_ERROR("XX000"),
+    DATA_CORRUPTED("XX001"),
+    INDEX_CORRUPTED("XX002");
+
+    private final String code;
+
+    SqlState(String code) {
+        this.code = code;
+    }
+
+    /** The five-character SQLSTATE as sent in the ErrorResponse 'C' field. */
+    public String code() {
+        return code;
+    }
+}
