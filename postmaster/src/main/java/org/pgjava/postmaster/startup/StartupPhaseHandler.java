@@ -15,6 +15,7 @@ import org.pgjava.catalog.authfile.AuthData;
 import org.pgjava.catalog.authfile.DatabaseEntry;
 import org.pgjava.catalog.authfile.RoleEntry;
 import org.pgjava.conf.errors.PgException;
+import org.pgjava.conf.errors.Severity;
 import org.pgjava.conf.errors.SqlState;
 import org.pgjava.conf.hba.ConnectionKind;
 import org.pgjava.conf.hba.HbaFile;
@@ -27,7 +28,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -53,8 +53,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(StartupPhaseHandler.class);
-    /** PostgreSQL's MAX_STARTUP_PACKET_LENGTH. */
-    static final int MAX_STARTUP_PACKET_LENGTH = 10000;
     /** Largest authentication message we accept (PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH is 65535). */
     static final int MAX_AUTH_MESSAGE_LENGTH = 65535;
 
@@ -128,15 +126,12 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 int len = buffer.getInt(buffer.readerIndex());
-                if (len < 8 || len > MAX_STARTUP_PACKET_LENGTH) {
-                    LOG.info("invalid length of startup packet");
-                    close(ctx);
-                    return;
-                }
+                StartupPacket.checkLength(len);
                 if (buffer.readableBytes() < len) {
                     return;
                 }
-                byte[] packet = new byte[len];
+                byte[] packet = new byte[len - 4];
+                buffer.skipBytes(4);
                 buffer.readBytes(packet);
                 firstPacket(ctx, packet);
             } else {
@@ -164,7 +159,20 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void firstPacket(ChannelHandlerContext ctx, byte[] packet) {
-        StartupPacket parsed = StartupPacket.parse(packet);
+        StartupPacket.Result parsed;
+        try {
+            parsed = StartupPacket.parse(packet);
+        } catch (PgException e) {
+            int major = packet.length >= 4 ? (packet[0] & 0xff) << 8 | (packet[1] & 0xff) : 3;
+            if (major < 3 && e.severity() == Severity.FATAL) {
+                // protocol 2 clients expect the old error format
+                phase = Phase.CLOSED;
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(BackendMessages.errorResponseV2(e)))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            throw e;
+        }
         switch (parsed) {
             case StartupPacket.SslRequest r -> {
                 if (sslAnswered) {
@@ -195,15 +203,11 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
 
     private void startup(ChannelHandlerContext ctx, StartupPacket.Startup s) {
         this.startup = s;
-        Map<String, String> params = s.params();
-        user = params.get("user");
-        if (user == null || user.isEmpty()) {
-            throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "no PostgreSQL user name specified in startup packet");
-        }
-        database = params.get("database");
-        if (database == null || database.isEmpty()) {
-            database = user;
+        user = s.user();
+        database = s.database();
+        if (s.needsNegotiation()) {
+            ctx.write(Unpooled.wrappedBuffer(BackendMessages.negotiateProtocolVersion(StartupPacket.PROTOCOL_3_0,
+                    s.protocolOptions())));
         }
         if (policy.shuttingDown()) {
             throw PgException.fatal(SqlState.CANNOT_CONNECT_NOW, "the database system is shutting down");
@@ -213,11 +217,11 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
         ConnectionKind kind = local ? ConnectionKind.LOCAL : ConnectionKind.HOST;
         AuthData auth = policy.authData();
         Optional<HbaRule> rule = HbaFile.firstMatch(policy.hbaRules(), kind, database, user, address,
-                group -> auth.isMember(user, group));
+                group -> auth.isMemberOf(user, group));
         if (rule.isEmpty()) {
             throw HbaFile.noMatchError(kind, database, user, address);
         }
-        RoleEntry role = auth.role(user);
+        RoleEntry role = auth.role(user).orElse(null);
         String verifier = role == null || expired(role) ? null : role.passwordVerifier();
         exchange = AuthExchanges.create(rule.get().method(), user, verifier, policy.random());
         phase = Phase.AUTHENTICATING;
@@ -248,7 +252,7 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
 
     private void authenticated(ChannelHandlerContext ctx) {
         AuthData auth = policy.authData();
-        RoleEntry role = auth.role(user);
+        RoleEntry role = auth.role(user).orElse(null);
         if (role == null) {
             throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "role \"" + user + "\" does not exist");
@@ -258,7 +262,7 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
                     "role \"" + user + "\" is not permitted to log in");
         }
         slot.checkReserved(role.superuser());
-        DatabaseEntry db = auth.database(database);
+        DatabaseEntry db = auth.database(database).orElse(null);
         if (db == null) {
             throw PgException.fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database + "\" does not exist");
         }
@@ -285,6 +289,12 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
 
     private void fail(ChannelHandlerContext ctx, PgException e) {
         if (phase == Phase.CLOSED) {
+            return;
+        }
+        if (e.severity() == Severity.LOG) {
+            // PostgreSQL's COMMERROR: logged, never sent
+            LOG.info("{}", e.getMessage());
+            close(ctx);
             return;
         }
         LOG.debug("startup failed: {}", e.getMessage());
