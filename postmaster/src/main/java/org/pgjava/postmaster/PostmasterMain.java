@@ -194,6 +194,7 @@ public final class PostmasterMain {
         title.setTitle("pgjava: postmaster -D " + dataDir);
         pidFile = PidFile.acquire(dataDir, ProcessControl.pid(), System.currentTimeMillis() / 1000, port,
                 dirs.isEmpty() ? "" : dirs.get(0), addrs.isEmpty() ? "" : addrs.get(0));
+        writeOptionsFile();
         LOG.info("starting pgjava 0.1 (PostgreSQL 15 wire protocol) on {}-linux, Java {}",
                 System.getProperty("os.arch"), Runtime.version());
         state = new PostmasterState(dataDir, settings, random);
@@ -211,6 +212,19 @@ public final class PostmasterMain {
         installSignals();
         pidFile.setStatus(PidFile.STATUS_READY);
         LOG.info("database system is ready to accept connections");
+    }
+
+    /** DIR/postmaster.opts, as PostgreSQL writes it: the command line, shown by pg_ctl status. */
+    private void writeOptionsFile() {
+        StringBuilder b = new StringBuilder("pgjava postmaster \"-D\" \"" + dataDir + "\"");
+        for (String c : commandLineSettings) {
+            b.append(" \"-c\" \"").append(c).append('"');
+        }
+        try {
+            Files.writeString(dataDir.resolve("postmaster.opts"), b.append('\n').toString());
+        } catch (java.io.IOException e) {
+            LOG.warn("could not write file \"postmaster.opts\": {}", e.getMessage());
+        }
     }
 
     private void installSignals() {
