@@ -6,9 +6,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.pgjava.conf.errors.PgException;
@@ -49,7 +46,7 @@ public final class ClientListeners {
     private static final Logger LOG = LoggerFactory.getLogger(ClientListeners.class);
 
     private final EventLoopGroup acceptLoop = new MultiThreadIoEventLoopGroup(1,
-            new DefaultThreadFactory("postmaster-accept", true), EpollIoHandler.newFactory());
+            new DefaultThreadFactory("postmaster-accept", true), EpollTransport.ioHandlerFactory());
     private final EventLoopGroup workerLoops;
     private final List<Channel> servers = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
@@ -57,7 +54,7 @@ public final class ClientListeners {
     /** Creates the event loops (nothing is bound yet). */
     public ClientListeners(int workers) {
         this.workerLoops = new MultiThreadIoEventLoopGroup(workers,
-                new DefaultThreadFactory("postmaster-conn", true), EpollIoHandler.newFactory());
+                new DefaultThreadFactory("postmaster-conn", true), EpollTransport.ioHandlerFactory());
     }
 
     /**
@@ -76,7 +73,7 @@ public final class ClientListeners {
             boolean bound = false;
             for (InetAddress ip : resolve(a)) {
                 try {
-                    Channel ch = serverBootstrap(policy, handoff, false).channel(EpollServerSocketChannel.class)
+                    Channel ch = serverBootstrap(policy, handoff, false).channel(EpollTransport.tcpServerChannel())
                             .bind(new InetSocketAddress(ip, port)).sync().channel();
                     servers.add(ch);
                     LOG.info("listening on {} address \"{}\", port {}", ip instanceof Inet6Address ? "IPv6" : "IPv4",
@@ -104,7 +101,7 @@ public final class ClientListeners {
             try {
                 lockSocket(socket, dataDir, port);
                 Files.deleteIfExists(socket);
-                Channel ch = serverBootstrap(policy, handoff, true).channel(EpollServerDomainSocketChannel.class)
+                Channel ch = serverBootstrap(policy, handoff, true).channel(EpollTransport.unixServerChannel())
                         .bind(new DomainSocketAddress(socket.toFile())).sync().channel();
                 servers.add(ch);
                 socketFiles.add(socket);

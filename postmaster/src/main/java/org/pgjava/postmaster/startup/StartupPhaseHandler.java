@@ -17,12 +17,15 @@ import org.pgjava.catalog.authfile.RoleEntry;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.Severity;
 import org.pgjava.conf.errors.SqlState;
+import org.pgjava.conf.hba.AuthMethod;
 import org.pgjava.conf.hba.ConnectionKind;
 import org.pgjava.conf.hba.HbaFile;
 import org.pgjava.conf.hba.HbaRule;
 import org.pgjava.postmaster.pool.ConnectionSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -53,6 +56,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(StartupPhaseHandler.class);
+    private static final Marker FATAL = MarkerFactory.getMarker("FATAL");
     /** Largest authentication message we accept (PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH is 65535). */
     static final int MAX_AUTH_MESSAGE_LENGTH = 65535;
 
@@ -219,14 +223,20 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
         Optional<HbaRule> rule = HbaFile.firstMatch(policy.hbaRules(), kind, database, user, address,
                 group -> auth.isMemberOf(user, group));
         if (rule.isEmpty()) {
-            throw HbaFile.noMatchError(kind, database, user, address);
+            throw HbaFile.noMatchError(kind, address, user, database);
+        }
+        if (rule.get().method() == AuthMethod.REJECT) {
+            throw HbaFile.rejectError(kind, address, user, database);
         }
         RoleEntry role = auth.role(user).orElse(null);
         String verifier = role == null || expired(role) ? null : role.passwordVerifier();
         exchange = AuthExchanges.create(rule.get().method(), user, verifier, policy.random());
         phase = Phase.AUTHENTICATING;
-        AuthExchange.Step first = exchange.start();
-        step(ctx, first);
+        byte[] request = exchange.start();
+        if (request != null) {
+            ctx.write(Unpooled.wrappedBuffer(request));
+        }
+        step(ctx, exchange.startOutcome());
     }
 
     private static boolean expired(RoleEntry role) {
@@ -239,10 +249,27 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
 
     private void step(ChannelHandlerContext ctx, AuthExchange.Step step) {
         switch (step.outcome()) {
-            case CONTINUE -> ctx.writeAndFlush(Unpooled.wrappedBuffer(step.reply()));
-            case FAILURE -> throw step.error();
+            case CONTINUE -> {
+                if (step.reply() != null) {
+                    ctx.write(Unpooled.wrappedBuffer(step.reply()));
+                }
+                ctx.flush();
+            }
+            case FAILURE -> {
+                LOG.info(FATAL, "{}", step.error() == null ? "authentication failed" : step.error().getMessage());
+                phase = Phase.CLOSED;
+                releaseSlot();
+                if (step.reply() != null) {
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(step.reply())).addListener(ChannelFutureListener.CLOSE);
+                } else if (step.error() != null) {
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(BackendMessages.errorResponse(step.error())))
+                            .addListener(ChannelFutureListener.CLOSE);
+                } else {
+                    ctx.close();
+                }
+            }
             case SUCCESS -> {
-                if (step.reply() != null && step.reply().length > 0) {
+                if (step.reply() != null) {
                     ctx.write(Unpooled.wrappedBuffer(step.reply()));
                 }
                 authenticated(ctx);
@@ -297,7 +324,7 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
             close(ctx);
             return;
         }
-        LOG.debug("startup failed: {}", e.getMessage());
+        LOG.info(FATAL, "{}", e.getMessage());
         phase = Phase.CLOSED;
         releaseSlot();
         ctx.writeAndFlush(Unpooled.wrappedBuffer(BackendMessages.errorResponse(e)))
