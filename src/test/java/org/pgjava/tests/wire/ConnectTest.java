@@ -84,6 +84,19 @@ class ConnectTest {
     }
 
     @Test
+    void jdbcOverUnixSocket() throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("socketFactory", "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg");
+        p.setProperty("socketFactoryArg", server.socketDir().resolve(".s.PGSQL." + server.port()).toString());
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://localhost/postgres", p);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 'unix'")) {
+            assertTrue(rs.next());
+            assertEquals("unix", rs.getString(1));
+        }
+    }
+
+    @Test
     void jdbcTransactionsAndSet() throws Exception {
         try (Connection c = server.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
