@@ -70,6 +70,7 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
     private boolean sslAnswered;
     private boolean gssAnswered;
     private boolean receivedAnything;
+    private boolean sasl;
     private ScheduledFuture<?> authTimer;
     private ConnectionSlots.Slot slot;
     private AuthExchange exchange;
@@ -145,8 +146,7 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
                 byte type = buffer.getByte(buffer.readerIndex());
                 int len = buffer.getInt(buffer.readerIndex() + 1);
                 if (type != 'p') {
-                    throw PgException.fatal(SqlState.PROTOCOL_VIOLATION,
-                            "expected password response, got message type " + type);
+                    throw AuthExchanges.unexpectedMessage(type, sasl);
                 }
                 if (len < 4 || len > MAX_AUTH_MESSAGE_LENGTH) {
                     throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid message length");
@@ -229,18 +229,17 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
             throw HbaFile.rejectError(kind, address, user, database);
         }
         RoleEntry role = auth.role(user).orElse(null);
-        String verifier = role == null || expired(role) ? null : role.passwordVerifier();
-        exchange = AuthExchanges.create(rule.get().method(), user, verifier, policy.random());
+        String verifier = AuthExchanges.usableVerifier(role, java.time.Instant.now());
+        exchange = AuthExchanges.create(rule.get().method(), user, verifier, policy.random(),
+                policy.settings().getString("password_encryption"), new byte[0]);
         phase = Phase.AUTHENTICATING;
         byte[] request = exchange.start();
+        // AuthenticationSASL is 'R', length, int32 10
+        sasl = request != null && request.length >= 9 && request[0] == 'R' && request[8] == 10;
         if (request != null) {
             ctx.write(Unpooled.wrappedBuffer(request));
         }
         step(ctx, exchange.startOutcome());
-    }
-
-    private static boolean expired(RoleEntry role) {
-        return role.validUntil() != null && role.validUntil().isBefore(java.time.Instant.now());
     }
 
     private void authMessage(ChannelHandlerContext ctx, byte[] body) {

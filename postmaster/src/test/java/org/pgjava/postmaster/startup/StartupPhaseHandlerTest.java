@@ -105,7 +105,7 @@ class StartupPhaseHandlerTest {
         }
     }
 
-    static EmbeddedChannel tcp(Policy p, Recorder r, String ip) {
+    static EmbeddedChannel tcp(Policy p, Recorder r, String ip) throws Exception {
         TcpChannel ch = new TcpChannel(ip, new StartupPhaseHandler(p, r, false));
         ch.register();
         ch.pipeline().fireChannelActive();
@@ -201,7 +201,7 @@ class StartupPhaseHandlerTest {
     }
 
     @Test
-    void secondSslRequestIsRejected() {
+    void secondSslRequestIsRejected() throws Exception {
         Policy p = assertDoesNotThrowPolicy();
         Recorder r = new Recorder();
         EmbeddedChannel ch = tcp(p, r, "127.0.0.1");
@@ -215,7 +215,7 @@ class StartupPhaseHandlerTest {
     }
 
     @Test
-    void noHbaMatchIsFatal28000AndNothingIsHandedOff() {
+    void noHbaMatchIsFatal28000AndNothingIsHandedOff() throws Exception {
         Policy p = assertDoesNotThrowPolicy();
         Recorder r = new Recorder();
         EmbeddedChannel ch = tcp(p, r, "10.1.2.3");
@@ -231,7 +231,7 @@ class StartupPhaseHandlerTest {
     }
 
     @Test
-    void hbaRejectLine() {
+    void hbaRejectLine() throws Exception {
         Policy p = assertDoesNotThrowPolicy();
         Recorder r = new Recorder();
         EmbeddedChannel ch = tcp(p, r, "127.0.0.1");
@@ -277,7 +277,7 @@ class StartupPhaseHandlerTest {
     }
 
     @Test
-    void roleAndDatabaseChecks() {
+    void roleAndDatabaseChecks() throws Exception {
         String[][] cases = {
             {"ghost", "postgres", "28000", "role \"ghost\" does not exist"},
             {"nologin", "postgres", "28000", "role \"nologin\" is not permitted to log in"},
@@ -298,7 +298,7 @@ class StartupPhaseHandlerTest {
     }
 
     @Test
-    void tooManyClients() {
+    void tooManyClients() throws Exception {
         Policy p = assertDoesNotThrowPolicy(2);
         Recorder r = new Recorder();
         // max_connections 2, 1 reserved for superusers: the 1st non-superuser fits, the 2nd does not
@@ -320,7 +320,7 @@ class StartupPhaseHandlerTest {
     }
 
     @Test
-    void malformedPacketsAndHugeLength() {
+    void malformedPacketsAndHugeLength() throws Exception {
         Policy p = assertDoesNotThrowPolicy();
         Recorder r = new Recorder();
         // no terminator after the last pair
@@ -354,7 +354,7 @@ class StartupPhaseHandlerTest {
     }
 
     @Test
-    void cancelRequestIsRoutedAndClosedSilently() {
+    void cancelRequestIsRoutedAndClosedSilently() throws Exception {
         Policy p = assertDoesNotThrowPolicy();
         Recorder r = new Recorder();
         EmbeddedChannel ch = tcp(p, r, "127.0.0.1");
@@ -367,7 +367,7 @@ class StartupPhaseHandlerTest {
     }
 
     @Test
-    void shuttingDownRefusesNewClients() {
+    void shuttingDownRefusesNewClients() throws Exception {
         Policy p = assertDoesNotThrowPolicy();
         p.shuttingDown = true;
         Recorder r = new Recorder();
@@ -379,7 +379,7 @@ class StartupPhaseHandlerTest {
     }
 
     @Test
-    void unixSocketClientsMatchLocalLines() {
+    void unixSocketClientsMatchLocalLines() throws Exception {
         Policy p = assertDoesNotThrowPolicy();
         Recorder r = new Recorder();
         EmbeddedChannel ch = new EmbeddedChannel(false, false, new StartupPhaseHandler(p, r, true));
