@@ -176,6 +176,9 @@ public final class BackendMain {
     }
 
     private void installSignals() {
+        for (int sig : new int[]{LibC.SIGHUP, LibC.SIGTERM, LibC.SIGINT}) {
+            ProcessControl.resetToDefault(sig);
+        }
         Signal.handle(new Signal("TERM"), sig -> onTerminate());
         Signal.handle(new Signal("INT"), sig -> {
             PostgresMain s = session;
