@@ -22,8 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,8 +47,12 @@ public final class BackendPool implements HandoffServer.Listener {
 
     private final BackendCommand command;
     private final SecureRandom random;
-    private final ExecutorService launcher = Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().name("backend-launcher").daemon().unstarted(r));
+    /**
+     * Work for the launcher thread. The thread never ends while the postmaster lives: PR_SET_PDEATHSIG in
+     * a child fires when the <em>thread</em> that forked it exits, so a pool thread that retires (or dies
+     * of an exception) would SIGKILL every backend it had started.
+     */
+    private final LinkedBlockingQueue<Runnable> launches = new LinkedBlockingQueue<>();
     private volatile PoolConfig config;
 
     private final Map<String, BackendProcess> byToken = new HashMap<>();
@@ -71,6 +74,17 @@ public final class BackendPool implements HandoffServer.Listener {
         this.command = command;
         this.config = config;
         this.random = random;
+        Thread.ofPlatform().name("backend-launcher").daemon().start(this::launcherLoop);
+    }
+
+    private void launcherLoop() {
+        while (true) {
+            try {
+                launches.take().run();
+            } catch (Throwable t) {
+                LOG.error("backend launcher: {}", t.toString());
+            }
+        }
     }
 
     /** Applies reloaded settings and starts or stops standbys to match. */
@@ -124,7 +138,10 @@ public final class BackendPool implements HandoffServer.Listener {
             }
         }
         if (b != null) {
+            LOG.debug("database {}: backend process (PID {}) taken from the pool", databaseOid, b.pid());
             f.complete(b);
+        } else {
+            LOG.debug("database {}: no idle backend process, client waits", databaseOid);
         }
         replenish();
         return f;
@@ -216,7 +233,7 @@ public final class BackendPool implements HandoffServer.Listener {
             launchesInFlight += toLaunch;
         }
         for (int i = 0; i < toLaunch; i++) {
-            launcher.execute(this::launchOne);
+            launches.add(this::launchOne);
         }
     }
 
@@ -313,6 +330,8 @@ public final class BackendPool implements HandoffServer.Listener {
             }
             PoolConfig c = config;
             keep = reusableNow && c.reuse() && !stopping && b.clientsServed < c.maxClientsPerBackend();
+            LOG.debug("backend process (PID {}) done with client {} ({}reusable): {}", b.pid(), b.clientsServed,
+                    reusableNow ? "" : "not ", keep ? "back to the pool" : "exits");
             if (keep) {
                 b.state = BackendProcess.State.IDLE_REUSABLE;
                 offerIdle(b);
@@ -428,7 +447,6 @@ public final class BackendPool implements HandoffServer.Listener {
         for (BackendProcess b : everyone) {
             ProcessControl.signal(b.pid(), LibC.SIGKILL);
         }
-        launcher.shutdownNow();
     }
 
     private List<BackendProcess> beginStopping() {
@@ -450,7 +468,6 @@ public final class BackendPool implements HandoffServer.Listener {
             checkAllGone();
         }
         failed.forEach(w -> w.future().completeExceptionally(shuttingDown()));
-        launcher.shutdown();
         return idle;
     }
 
