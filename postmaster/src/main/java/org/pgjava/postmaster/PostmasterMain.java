@@ -316,6 +316,7 @@ public final class PostmasterMain {
         try {
             listeners.closeListeners();
             handoffServer.close();
+            deleteHandoffDirectory();
         } finally {
             pidFile.remove();
             LOG.info("database system is shut down");

@@ -391,7 +391,7 @@ public final class BackendPool implements HandoffServer.Listener {
                 LOG.info("server process (PID {}) exited with exit code {}", b.pid(), status);
             }
         }
-        if (was == BackendProcess.State.STARTING && status != 0) {
+        if (was == BackendProcess.State.STARTING && status != 0 && !b.signalled) {
             LOG.info("backend process (PID {}) failed during startup", b.pid());
         }
         synchronized (this) {
