@@ -129,8 +129,10 @@ public final class PostmasterMain {
         try {
             pm.start();
         } catch (PgException e) {
-            LOG.error(org.slf4j.MarkerFactory.getMarker("FATAL"), "{}{}", e.getMessage(),
-                    e.hint() == null ? "" : "\nHINT:  " + e.hint());
+            LOG.error(org.slf4j.MarkerFactory.getMarker("FATAL"), "{}", e.getMessage());
+            if (e.hint() != null) {
+                LOG.error(org.slf4j.MarkerFactory.getMarker("HINT"), "{}", e.hint());
+            }
             pm.cleanupAfterFailedStart();
             return 1;
         } catch (Exception e) {
