@@ -337,7 +337,11 @@ public final class PostgresMain {
     /** The error-recovery block of PostgresMain: report, abort the transaction, maybe skip till Sync. */
     private void recoverFromError(PgException e) throws IOException {
         out.abandon();
-        pendingNotices.clear();
+        try {
+            sendNotices();   // warnings raised before the error still reach the client, as in PostgreSQL
+        } catch (PgException ignored) {
+            pendingNotices.clear();
+        }
         xact.abortCurrent();
         syncClientEncoding();
         out.errorOrNotice(e);
@@ -401,10 +405,10 @@ public final class PostgresMain {
             }
             xact.startCommand();
             if (implicitBlock) xact.beginImplicitBlock();
+            activity(raw.stmt() instanceof UtilityStatement u ? u.commandTag() : commandWord(query, raw));
             PreparedStatementEntry stmt = prepare("", query, raw, new int[0]);
             Portal portal = new Portal("", stmt, new Object[0], null);
             try {
-                activity(stmt.activity());
                 if (stmt.returnsRows()) out.rowDescription(stmt.columns(), null);
                 String tag = runPortal(portal, 0);
                 boolean last = i == parsed.size() - 1;
