@@ -81,10 +81,10 @@ public final class ClientEncoding {
      */
     public String decode(byte[] buf, int off, int len) {
         if (charset == null) {
-            // Fast path: pure ASCII needs no verification beyond the high bit.
+            // Fast path: ASCII without NUL needs no verification.
             int end = off + len;
             for (int i = off; i < end; i++) {
-                if (buf[i] < 0) {
+                if (buf[i] <= 0) {
                     verifyUtf8(buf, i, end);
                     return new String(buf, off, len, StandardCharsets.UTF_8);
                 }
@@ -125,12 +125,12 @@ public final class ClientEncoding {
     }
 
     private PgException untranslatable(String s) {
-        if (encoder == null) encoder = charset.newEncoder();
+        CharsetEncoder probe = charset.newEncoder();
         int i = 0;
         while (i < s.length()) {
             int cp = s.codePointAt(i);
             String one = new String(Character.toChars(cp));
-            if (!encoder.canEncode(one)) {
+            if (!probe.canEncode(one)) {
                 return PgException.error(SqlState.UNTRANSLATABLE_CHARACTER, "character with byte sequence "
                         + hexBytes(one.getBytes(StandardCharsets.UTF_8), 0, one.getBytes(StandardCharsets.UTF_8).length)
                         + " in encoding \"UTF8\" has no equivalent in encoding \"" + name + "\"");
