@@ -178,9 +178,10 @@ public final class PostgresMain {
                 SessionEnd end = serveOneMessage();
                 if (end != null) return end;
             } catch (FrontendMessageReader.MessageLengthException e) {
-                // PostgreSQL reports this as COMMERROR: logged, not sent; the stream is out of sync.
+                // The stream is out of sync. PostgreSQL only logs this (COMMERROR) and closes; pgjava also
+                // tells the client why (docs/protocol/README.md rule 4).
                 LOG.warn("invalid message length {}", e.length());
-                return new SessionEnd(SessionEnd.Reason.FATAL, false);
+                return fatal(PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid message length"));
             } catch (EOFException e) {
                 LOG.info("{}", e.getMessage());
                 return new SessionEnd(SessionEnd.Reason.CLIENT_DISCONNECTED, false);

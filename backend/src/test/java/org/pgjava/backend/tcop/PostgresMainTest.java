@@ -469,9 +469,9 @@ class PostgresMainTest {
     // ------------------------------------------------------------------------------------------ malformed input
 
     @Test
-    void lengthBelowFourEndsTheSessionSilently() {
+    void lengthBelowFourIsFatal() {
         Result r = converse(new FrontendMessages().raw((byte) 'Q', (byte) 0, (byte) 0, (byte) 0, (byte) 2));
-        assertEquals(List.of(), r.afterStartup());
+        assertEquals(List.of("E FATAL 08P01 invalid message length"), r.afterStartup());
         assertEquals(new SessionEnd(SessionEnd.Reason.FATAL, false), r.end());
     }
 
@@ -479,10 +479,10 @@ class PostgresMainTest {
     void oversizedMessagesEndTheSession() {
         // a small message type above 10000 bytes, and a large type above the (lowered) large limit
         Result small = converse(new FrontendMessages().raw((byte) 'S', (byte) 0, (byte) 1, (byte) 0, (byte) 0));
-        assertEquals(List.of(), small.afterStartup());
+        assertEquals(List.of("E FATAL 08P01 invalid message length"), small.afterStartup());
         assertEquals(SessionEnd.Reason.FATAL, small.end().reason());
         Result large = converse(params(), new FrontendMessages().query("SELECT '" + "x".repeat(20000) + "'"), 15000);
-        assertEquals(List.of(), large.afterStartup());
+        assertEquals(List.of("E FATAL 08P01 invalid message length"), large.afterStartup());
         assertEquals(SessionEnd.Reason.FATAL, large.end().reason());
     }
 
