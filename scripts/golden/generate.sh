@@ -12,7 +12,7 @@
 #   1. GOLDEN_REF_HOST/GOLDEN_REF_PORT set: use that running server as is (must be PostgreSQL 15).
 #   2. else refpg.sh from ../shared/tools beside the checkout (or /work/shared/tools), on port
 #      GOLDEN_REF_PORT_NUM (default 55445); stopped again at exit unless it was already running.
-#   3. else /usr/lib/postgresql/15/bin (PGBIN) started by this script in a temp dir, as the OS user
+#   3. else (or with GOLDEN_USE_REFPG=0) /usr/lib/postgresql/15/bin (PGBIN) started by this script in a temp dir, as the OS user
 #      "pgref" (created with useradd if missing) when run as root; stopped and removed at exit.
 set -euo pipefail
 
@@ -57,7 +57,7 @@ if [[ -n ${GOLDEN_REF_PORT:-} ]]; then
     port=$GOLDEN_REF_PORT
 else
     refpg=
-    for cand in "$root/../shared/tools/refpg.sh" /work/shared/tools/refpg.sh; do
+    [[ ${GOLDEN_USE_REFPG:-1} == 0 ]] || for cand in "$root/../shared/tools/refpg.sh" /work/shared/tools/refpg.sh; do
         if [[ -x $cand ]]; then refpg=$cand; break; fi
     done
     if [[ -n $refpg ]]; then
