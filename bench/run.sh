@@ -415,7 +415,9 @@ mkdir -p "$(dirname "$out")"
     echo "- CPU: $cpu, $(nproc) cores (nproc); memory $memtotal; kernel $(uname -r)"
     echo "- JDK: $jdk (JAVA_HOME=$JAVA_HOME)"
     echo "- PostgreSQL: $("$PGBIN/postgres" --version), default configuration plus listen_addresses=127.0.0.1, max_connections=100"
-    if [[ $JV_OWN == 1 ]]; then
+    if [[ -n $JV_FAIL ]]; then
+        echo "- pgjava: commit $commit; not measured: $JV_FAIL"
+    elif [[ $JV_OWN == 1 ]]; then
         echo "- pgjava: commit $commit, started with \`bin/pgjava start -o \"$JV_OPTS\"\`${PGJAVA_POSTMASTER_JAVA_OPTS:+, PGJAVA_POSTMASTER_JAVA_OPTS=$PGJAVA_POSTMASTER_JAVA_OPTS}"
         if [[ -f $work/pgjava/settings.txt ]]; then
             echo "  (settings in its postgresql.conf: $(cat "$work/pgjava/settings.txt"))"
