@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * it does not go) and deletes the directory, so every test leaves nothing running behind.
  *
  * <p>Entry points: {@link #start(Options)}, {@link #psql(String...)}, {@link #connect(String, String, String)},
- * {@link #postmasterPid()}, {@link #backendPids()}.
+ * {@link #postmasterPid()}, {@link #childPids()}, {@link #stableChildren(Duration)}.
  */
 public final class PgJavaServer implements AutoCloseable {
 
@@ -40,6 +40,7 @@ public final class PgJavaServer implements AutoCloseable {
         String auth = "trust";
         String hbaConf;                   // null: initdb's default
         final Map<String, String> settings = new LinkedHashMap<>();
+        java.util.function.Consumer<Path> beforeStart = d -> { };
 
         public Options superuser(String name) { this.superuser = name; return this; }
         /** Sets the superuser's password (initdb --pwfile). */
@@ -48,6 +49,8 @@ public final class PgJavaServer implements AutoCloseable {
         public Options auth(String method) { this.auth = method; return this; }
         /** Replaces pg_hba.conf with this text before the server starts. */
         public Options hba(String text) { this.hbaConf = text; return this; }
+        /** Runs after initdb and before the server starts, with the data directory (e.g. to add roles). */
+        public Options beforeStart(java.util.function.Consumer<Path> hook) { this.beforeStart = hook; return this; }
         /** Adds {@code -c name=value} to the server's command line. */
         public Options set(String name, String value) { settings.put(name, value); return this; }
     }
@@ -132,6 +135,7 @@ public final class PgJavaServer implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+        options.beforeStart.accept(dataDir);
     }
 
     private void startServer() {
@@ -263,13 +267,39 @@ public final class PgJavaServer implements AutoCloseable {
         return ProcessHandle.of(postmasterPid()).map(h -> h.children().toList()).orElse(List.of());
     }
 
-    /** pids of the postmaster's children whose command line shows they serve a client right now. */
-    public List<Long> backendPids() {
-        List<Long> pids = new ArrayList<>();
-        for (ProcessHandle h : children()) {
-            pids.add(h.pid());
+    /**
+     * The set of the postmaster's child pids once it has stayed unchanged for {@code quiet} (pool
+     * replenishment and backend reuse settle asynchronously), waiting at most 60 s.
+     */
+    public java.util.Set<Long> stableChildren(Duration quiet) {
+        java.util.Set<Long> last = childPids();
+        long stableSince = System.nanoTime();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            java.util.Set<Long> now = childPids();
+            if (!now.equals(last)) {
+                last = now;
+                stableSince = System.nanoTime();
+            } else if (System.nanoTime() - stableSince >= quiet.toNanos()) {
+                return now;
+            }
         }
-        return pids;
+        return last;
+    }
+
+    /** The pids of the postmaster's direct children right now. */
+    public java.util.Set<Long> childPids() {
+        java.util.Set<Long> s = new java.util.TreeSet<>();
+        for (ProcessHandle h : children()) {
+            s.add(h.pid());
+        }
+        return s;
     }
 
     /** The process title/command line of a process, as ps shows it ("" if gone). */
