@@ -42,6 +42,10 @@ if [[ -z $psql ]]; then
         psql=$(command -v psql) || { echo "psql-golden: no psql found (set PSQL)" >&2; exit 69; }
     fi
 fi
+case $("$psql" --version 2>/dev/null) in
+    *" 15."*) ;;
+    *) echo "psql-golden: warning: $psql is not psql 15 ($("$psql" --version 2>&1)); the expected files are psql 15's output" >&2 ;;
+esac
 if [[ ! -f $golden/sql/$name.sql ]]; then
     echo "psql-golden: no such file: $golden/sql/$name.sql" >&2
     exit 66

@@ -42,6 +42,8 @@ class GoldenSqlTest {
     private static final Duration FILE_TIMEOUT = Duration.ofMinutes(2);
 
     private static PgJavaServer server;
+    /** Set when starting the server failed once: the remaining files fail with it at once. */
+    private static RuntimeException startFailure;
 
     private static final Path ROOT = PgJavaServer.repoRoot();
     private static final Path GOLDEN = ROOT.resolve("src/test/golden");
@@ -90,7 +92,8 @@ class GoldenSqlTest {
         if (!r.stderr().isEmpty()) {
             msg.append("runner stderr:\n").append(r.stderr()).append('\n');
         }
-        msg.append(LineDiff.unified(expected, actual, "expected/" + name + ".out", "actual (" + target[0] + ":" + target[1] + ")", 3, 80));
+        String actualLabel = "actual (" + target[0] + ":" + target[1] + ")";
+        msg.append(LineDiff.unified(expected, actual, "expected/" + name + ".out", actualLabel, 3, 80));
         if (server != null && r.exitCode() != 0) {
             String log = server.log();
             msg.append("\n--- server log (tail) ---\n").append(log.substring(Math.max(0, log.length() - 4000)));
@@ -108,8 +111,17 @@ class GoldenSqlTest {
             }
             return new String[] {t.substring(0, colon), t.substring(colon + 1)};
         }
+        if (startFailure != null) {
+            throw new IllegalStateException("the pgjava server could not be started (see the first golden test)",
+                    startFailure);
+        }
         if (server == null) {
-            server = PgJavaServer.start(PgJavaServer.options());
+            try {
+                server = PgJavaServer.start(PgJavaServer.options());
+            } catch (RuntimeException e) {
+                startFailure = e;
+                throw e;
+            }
         }
         return new String[] {server.host(), String.valueOf(server.port())};
     }
