@@ -140,16 +140,21 @@ class GoldenSqlTest {
                             .map(f -> f.substring(0, f.length() - 4)).sorted().toList();
                 }
             }
-            List<String> names = new ArrayList<>();
-            for (String line : Files.readAllLines(GOLDEN.resolve("enabled.txt"), StandardCharsets.UTF_8)) {
-                String s = line.replaceFirst("#.*", "").trim();
-                if (!s.isEmpty()) {
-                    names.add(s);
-                }
-            }
-            return names;
+            return enabledFiles();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The stems listed in src/test/golden/enabled.txt ('#' starts a comment), in file order. */
+    static List<String> enabledFiles() throws IOException {
+        List<String> names = new ArrayList<>();
+        for (String line : Files.readAllLines(GOLDEN.resolve("enabled.txt"), StandardCharsets.UTF_8)) {
+            String s = line.replaceFirst("#.*", "").trim();
+            if (!s.isEmpty()) {
+                names.add(s);
+            }
+        }
+        return names;
     }
 }
