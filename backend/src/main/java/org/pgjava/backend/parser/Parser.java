@@ -4,8 +4,9 @@ import java.util.List;
 import org.pgjava.conf.errors.PgException;
 
 /**
- * Entry point of the hand-written recursive-descent parser for PostgreSQL's SQL dialect.
- * (Contract; the implementation is being built in this package.)
+ * Entry point of the hand-written recursive-descent parser for PostgreSQL's SQL dialect: {@link Lexer}
+ * turns the string into tokens, {@link SqlParser} builds the raw syntax trees (parser/nodes). Analysis
+ * (names, types, operators) happens later, in {@code parser.analyze.Analyzer}, called by the planner.
  */
 public final class Parser {
     private Parser() {
@@ -17,9 +18,9 @@ public final class Parser {
      *
      * @throws PgException 42601 syntax_error with the 1-based character position of the offending token,
      *                     message as PostgreSQL's: {@code syntax error at or near "x"} /
-     *                     {@code syntax error at end of input}
+     *                     {@code syntax error at end of input}; 0A000 for statements not built yet
      */
     public static List<RawStatement> parse(String query) {
-        throw PgException.notSupported("the SQL parser is not built yet");
+        return new SqlParser(query).parseAll();
     }
 }
