@@ -245,8 +245,8 @@ public final class PostgresMain {
                 default -> "idle";
             });
         }
-        cancelPending = false;   // a cancel that arrives while idle is forgotten
         int type = in.readType();
+        cancelPending = false;   // a cancel that arrived while idle is forgotten, as in PostgreSQL
         if (type < 0) {
             boolean inTransaction = xact.inTransaction();
             if (inTransaction) LOG.info("unexpected EOF on client connection with an open transaction");
