@@ -206,6 +206,19 @@ class PostgresMainTest {
     }
 
     @Test
+    void commitInsideImplicitBlockWarnsAndCommits() {
+        Result r = converse(new FrontendMessages().query("SELECT 1; COMMIT; SELECT 2")
+                .query("SELECT 1; SAVEPOINT a").query("SELECT 1; DISCARD ALL").terminate());
+        assertEquals(List.of("T ?column?:23:0", "D 1", "C SELECT 1",
+                "N WARNING 25P01 there is no transaction in progress", "C COMMIT",
+                "T ?column?:23:0", "D 2", "C SELECT 1", "Z I",
+                "T ?column?:23:0", "D 1", "C SELECT 1",
+                "E ERROR 25P01 SAVEPOINT can only be used in transaction blocks", "Z I",
+                "T ?column?:23:0", "D 1", "C SELECT 1",
+                "E ERROR 25001 DISCARD ALL cannot run inside a transaction block", "Z I"), r.afterStartup());
+    }
+
+    @Test
     void syntaxErrorHasPosition() {
         Result r = converse(new FrontendMessages().query("SELECT 1 +").terminate());
         assertEquals(List.of("E ERROR 42601 syntax error at end of input @11", "Z I"), r.afterStartup());
@@ -279,6 +292,20 @@ class PostgresMainTest {
                 "C ROLLBACK", "Z T",
                 "C RELEASE", "Z T",
                 "C COMMIT", "Z I"), r.afterStartup());
+    }
+
+    @Test
+    void errorInsideSavepointUndoesOnlyItsLevel() {
+        // the same conversation on PostgreSQL 15 gives exactly this sequence
+        Result r = converse(new FrontendMessages()
+                .query("begin; set application_name='y'; savepoint a; set application_name='z'; select nosuch")
+                .query("show application_name").query("rollback to a; show application_name")
+                .query("release a; commit; show application_name").terminate());
+        assertEquals(List.of("C BEGIN", "C SET", "C SAVEPOINT", "C SET",
+                "E ERROR 42703 column \"nosuch\" does not exist @80", "S application_name=y", "Z E",
+                "E ERROR 25P02 current transaction is aborted, commands ignored until end of transaction block", "Z E",
+                "C ROLLBACK", "T application_name:25:0", "D y", "C SHOW", "Z T",
+                "C RELEASE", "C COMMIT", "T application_name:25:0", "D y", "C SHOW", "Z I"), r.afterStartup());
     }
 
     @Test
