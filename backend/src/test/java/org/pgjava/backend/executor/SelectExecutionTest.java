@@ -65,7 +65,7 @@ class SelectExecutionTest {
                 one("select 2::numeric ^ 0.5, 2::numeric ^ 10, 2.5 ^ 2, 2 ^ 0.5"));
         assertEquals("0.30000000000000004|1e+100|1e-07|Infinity|NaN|-0",
                 one("select 0.1::float8 + 0.2, 1e100::float8, 1e-7::float8, 'Infinity'::float8, 'NaN'::float8, '-0'::float8"));
-        assertEquals("3|7|-4", one("select @ -5 + 2, |/ 49::float8, -2^2"));
+        assertEquals("3|7|4", one("select @ -5 + 2, |/ 49::float8, -2^2"));
     }
 
     @Test
