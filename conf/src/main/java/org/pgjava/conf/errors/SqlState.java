@@ -83,6 +83,9 @@ public enum SqlState {
     INVALID_CATALOG_NAME("3D000"),
     // Class 3F - Invalid Schema Name
     INVALID_SCHEMA_NAME("3F000"),
+    // Class 3B - Savepoint Exception
+    SAVEPOINT_EXCEPTION("3B000"),
+    INVALID_SAVEPOINT_SPECIFICATION("3B001"),
     // Class 40 - Transaction Rollback
     TRANSACTION_ROLLBACK("40000"),
     SERIALIZATION_FAILURE("40001"),

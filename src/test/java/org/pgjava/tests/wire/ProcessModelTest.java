@@ -1,0 +1,97 @@
+package org.pgjava.tests.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.pgjava.tests.harness.PgJavaServer;
+
+/**
+ * One OS process per client: concurrent connections are distinct child processes of the postmaster whose
+ * pids are what pg_backend_pid() reports, with PostgreSQL-style process titles.
+ */
+class ProcessModelTest {
+    static PgJavaServer server;
+
+    @BeforeAll
+    static void start() {
+        server = PgJavaServer.start(PgJavaServer.options().set("standby_backends", "2"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Test
+    void threeConnectionsAreThreeChildProcessesOfThePostmaster() throws Exception {
+        long postmaster = server.postmasterPid();
+        List<Connection> conns = new ArrayList<>();
+        try {
+            Set<Integer> pids = new HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                Connection c = server.connect();
+                conns.add(c);
+                pids.add(backendPid(c));
+            }
+            assertEquals(3, pids.size(), "three connections, three distinct backend pids: " + pids);
+            for (int pid : pids) {
+                Optional<ProcessHandle> h = ProcessHandle.of(pid);
+                assertTrue(h.isPresent(), "backend " + pid + " is a live OS process");
+                assertEquals(Optional.of(postmaster), h.get().parent().map(ProcessHandle::pid),
+                        "backend " + pid + " is a child of the postmaster");
+                assertNotEquals(postmaster, (long) pid);
+                String title = PgJavaServer.commandLine(pid);
+                assertTrue(title.startsWith("pgjava: postgres postgres 127.0.0.1("), "ps title: " + title);
+            }
+            // each connection keeps talking to its own process
+            for (Connection c : conns) {
+                int pid = backendPid(c);
+                assertTrue(pids.contains(pid));
+            }
+        } finally {
+            for (Connection c : conns) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void postmasterTitleAndStandbys() {
+        String title = PgJavaServer.commandLine(server.postmasterPid());
+        assertTrue(title.startsWith("pgjava: postmaster"), "postmaster title: " + title);
+        assertTrue(PgJavaServer.waitFor(() -> server.childPids().size() >= 2, Duration.ofSeconds(60)),
+                "the postmaster keeps standby_backends=2 pre-started backends: " + server.childPids());
+    }
+
+    @Test
+    void idleTitleShowsUserDatabaseAndAddress() throws Exception {
+        try (Connection c = server.connect()) {
+            int pid = backendPid(c);
+            assertTrue(PgJavaServer.waitFor(() -> PgJavaServer.commandLine(pid).endsWith(" idle"),
+                    Duration.ofSeconds(5)), PgJavaServer.commandLine(pid));
+        }
+    }
+}
