@@ -42,7 +42,12 @@ public final class ResultPlan implements PlannedStatement {
 
     @Override
     public QueryRun start(Object[] params, SessionContext ctx) {
-        ExprContext ec = new ExprContext(params == null ? new Object[0] : params, ctx);
+        Object[] p = params == null ? new Object[0] : params;
+        if (p.length < paramTypes.length) {
+            throw PgException.error(SqlState.PROTOCOL_VIOLATION, "bind message supplies " + p.length
+                    + " parameters, but prepared statement requires " + paramTypes.length);
+        }
+        ExprContext ec = new ExprContext(p, ctx);
         long skip = 0;
         long max = Long.MAX_VALUE;
         if (offset != null) {

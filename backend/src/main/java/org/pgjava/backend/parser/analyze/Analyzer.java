@@ -33,10 +33,16 @@ public final class Analyzer {
 
     private final SessionContext ctx;
     private int[] paramTypes;
+    private final boolean paramsAllowed;
 
-    /** @param clientParamTypes OIDs given by the client for $1..$n (0 = infer) */
+    /**
+     * @param clientParamTypes OIDs given by the client for $1..$n (0 = infer, more parameters than listed
+     *                         may be used and are inferred); null when the statement may have no
+     *                         parameters at all (simple Query protocol): then $n is 42P02
+     */
     public Analyzer(int[] clientParamTypes, SessionContext ctx) {
         this.ctx = ctx;
+        this.paramsAllowed = clientParamTypes != null;
         this.paramTypes = clientParamTypes == null ? new int[0] : clientParamTypes.clone();
     }
 
@@ -84,7 +90,7 @@ public final class Analyzer {
         int i = 0;
         for (ResTarget t : s.targetList()) {
             if (t.value() instanceof ExprNode.ColumnRef cr && cr.fields().get(cr.fields().size() - 1).equals("*")) {
-                throw PgException.error(SqlState.SYNTAX_ERROR, "SELECT * with no tables specified not valid")
+                throw PgException.error(SqlState.SYNTAX_ERROR, "SELECT * with no tables specified is not valid")
                         .withPosition(cr.location() + 1);
             }
             Expr e = analyze(t.value());
@@ -222,6 +228,10 @@ public final class Analyzer {
             case ExprNode.ParamRef p:
                 return param(p);
             case ExprNode.ColumnRef c:
+                if (c.fields().size() > 1) {
+                    throw PgException.error(SqlState.UNDEFINED_TABLE, "missing FROM-clause entry for table \""
+                            + c.fields().get(c.fields().size() - 2) + "\"").withPosition(c.location() + 1);
+                }
                 throw PgException.error(SqlState.UNDEFINED_COLUMN, "column \"" + String.join(".", c.fields()) + "\" does not exist")
                         .withPosition(c.location() + 1);
             case ExprNode.Op o:
@@ -329,7 +339,7 @@ public final class Analyzer {
 
     private Expr param(ExprNode.ParamRef p) {
         int n = p.number();
-        if (n < 1 || n > 65535) {
+        if (n < 1 || n > 65535 || (!paramsAllowed && n > paramTypes.length)) {
             throw PgException.error(SqlState.UNDEFINED_PARAMETER, "there is no parameter $" + n).withPosition(p.location() + 1);
         }
         if (n > paramTypes.length) {
@@ -525,6 +535,10 @@ public final class Analyzer {
             throw noOperator(name, l.type, r.type, location);
         }
         Operators.OpDef d = cands.get(k);
+        if (d.fn() == null) {
+            throw PgException.notSupported("operator " + name + " on type " + TypeIO.typeName(d.left()) + " is not supported yet")
+                    .withPosition(location + 1);
+        }
         Expr lc = coerce(l, d.left(), -1, Casts.Context.IMPLICIT, leftmost(ln), null);
         Expr rc = coerce(r, d.right(), -1, Casts.Context.IMPLICIT, leftmost(rn), null);
         return new Resolved(d, lc, rc);
@@ -561,6 +575,10 @@ public final class Analyzer {
                         .withPosition(o.location() + 1);
             }
             Operators.OpDef d = cands.get(k);
+            if (d.fn() == null) {
+                throw PgException.notSupported("operator " + o.name() + " on type " + TypeIO.typeName(d.right()) + " is not supported yet")
+                        .withPosition(o.location() + 1);
+            }
             Expr ac = coerce(a, d.right(), -1, Casts.Context.IMPLICIT, leftmost(o.right()), null);
             Expr.Fn2 fn = d.fn();
             return new Expr.Unary(d.result(), -1, v -> fn.apply(null, v), ac);

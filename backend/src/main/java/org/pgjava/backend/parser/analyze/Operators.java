@@ -40,7 +40,7 @@ public final class Operators {
     }
 
     private static void pre(String name, int r, int res, Expr.Fn1 fn) {
-        PREFIX.computeIfAbsent(name, k -> new ArrayList<>()).add(new OpDef(name, 0, r, res, (a, b) -> fn.apply(b)));
+        PREFIX.computeIfAbsent(name, k -> new ArrayList<>()).add(new OpDef(name, 0, r, res, fn == null ? null : (a, b) -> fn.apply(b)));
     }
 
     /** Operators with this name and arity (empty list if none). */
@@ -287,6 +287,12 @@ public final class Operators {
         pre("+", n, n, a -> a);
         pre("@", n, n, Numerics::abs);
 
+        // Operators PostgreSQL has on types pgjava has not built: they take part in resolution (so that
+        // unknown + unknown is ambiguous, as in PostgreSQL) and answer 0A000 when chosen.
+        for (String op : new String[] {"+", "-", "*", "/"}) {
+            bin(op, 1186, 1186, 1186, null);
+        }
+        pre("-", 1186, 1186, null);
         bin("||", Types.TEXT, Types.TEXT, Types.TEXT, (a, b) -> (String) a + (String) b);
         bin("||", Types.BYTEA, Types.BYTEA, Types.BYTEA, (a, b) -> {
             byte[] x = (byte[]) a;

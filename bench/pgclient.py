@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""pgclient.py - a minimal PostgreSQL v3 protocol client for bench/run.sh (stdlib only).
+
+It exists so that connection latency and idle-connection memory can be measured without starting a
+client process per connection (psql costs milliseconds of its own per start):
+
+  pgclient.py latency --host H --port P --user U [--password PW] [--db D] [-n 300] [--warmup 10]
+      opens n connections one after another; each does startup + authentication (trust, password, md5 or
+      SCRAM-SHA-256) + "SELECT 1" (simple query) + Terminate + close. Prints one JSON object:
+      {"n":..., "median_ms":..., "p99_ms":..., "mean_ms":..., "min_ms":..., "max_ms":..., "per_second":...}
+      Exit status 1 with a message on stderr if any connection fails.
+
+  pgclient.py hold --host H --port P --user U [--password PW] [--db D] -n 50
+      opens n connections (each authenticated and having run "SELECT 1"), prints "ready" on stdout and
+      keeps them open and idle until stdin reaches EOF (or SIGTERM), then terminates them.
+
+Wire format used (PostgreSQL frontend/backend protocol 3.0): StartupMessage (int32 len, int32 196608,
+"user\\0U\\0database\\0D\\0application_name\\0pgclient\\0\\0"), then typed messages: 1 type byte, int32 length
+including itself, payload. Authentication 'R' codes 0 ok, 3 cleartext, 5 md5 (4-byte salt), 10 SASL
+(mechanism list), 11 SASL continue, 12 SASL final.
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+
+
+class PgError(Exception):
+    pass
+
+
+def _recv_exact(sock, n):
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise PgError("server closed the connection")
+        buf += chunk
+    return bytes(buf)
+
+
+def _read_message(sock):
+    head = _recv_exact(sock, 5)
+    kind = head[0:1]
+    (length,) = struct.unpack("!i", head[1:5])
+    body = _recv_exact(sock, length - 4) if length > 4 else b""
+    return kind, body
+
+
+def _send(sock, kind, payload):
+    sock.sendall(kind + struct.pack("!i", len(payload) + 4) + payload)
+
+
+def _error_text(body):
+    fields = {}
+    for part in body.split(b"\0"):
+        if part:
+            fields[part[:1].decode()] = part[1:].decode("utf-8", "replace")
+    return f"{fields.get('S', 'ERROR')} {fields.get('C', '?')}: {fields.get('M', '')}"
+
+
+def _scram(sock, user, password, mechanisms):
+    if b"SCRAM-SHA-256" not in mechanisms:
+        raise PgError("server offers no SCRAM-SHA-256: %r" % mechanisms)
+    cnonce = base64.b64encode(os.urandom(18)).decode()
+    first_bare = "n=,r=" + cnonce
+    first = ("n,," + first_bare).encode()
+    _send(sock, b"p", b"SCRAM-SHA-256\0" + struct.pack("!i", len(first)) + first)
+    kind, body = _read_message(sock)
+    if kind == b"E":
+        raise PgError(_error_text(body))
+    (code,) = struct.unpack("!i", body[:4])
+    if code != 11:
+        raise PgError("expected SASLContinue, got auth code %d" % code)
+    server_first = body[4:].decode()
+    attrs = dict(kv.split("=", 1) for kv in server_first.split(","))
+    nonce, salt, iters = attrs["r"], base64.b64decode(attrs["s"]), int(attrs["i"])
+    if not nonce.startswith(cnonce):
+        raise PgError("server nonce does not extend ours")
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iters)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    final_wo_proof = "c=biws,r=" + nonce
+    auth_message = ",".join([first_bare, server_first, final_wo_proof]).encode()
+    signature = hmac.new(stored_key, auth_message, hashlib.sha256).digest()
+    proof = bytes(a ^ b for a, b in zip(client_key, signature))
+    final = final_wo_proof + ",p=" + base64.b64encode(proof).decode()
+    _send(sock, b"p", final.encode())
+    kind, body = _read_message(sock)
+    if kind == b"E":
+        raise PgError(_error_text(body))
+    (code,) = struct.unpack("!i", body[:4])
+    if code != 12:
+        raise PgError("expected SASLFinal, got auth code %d" % code)
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+    expected = "v=" + base64.b64encode(hmac.new(server_key, auth_message, hashlib.sha256).digest()).decode()
+    if body[4:].decode() != expected:
+        raise PgError("server signature does not verify")
+
+
+def connect(host, port, user, db, password, timeout=30.0):
+    """Returns an authenticated socket whose session is ready for a query (ReadyForQuery seen)."""
+    sock = socket.create_connection((host, port), timeout=timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    params = b"user\0" + user.encode() + b"\0database\0" + db.encode() + b"\0application_name\0pgclient\0\0"
+    body = struct.pack("!i", 196608) + params
+    sock.sendall(struct.pack("!i", len(body) + 4) + body)
+    while True:
+        kind, body = _read_message(sock)
+        if kind == b"R":
+            (code,) = struct.unpack("!i", body[:4])
+            if code == 0:
+                continue
+            if password is None:
+                raise PgError("server asks for a password (auth code %d) and none was given" % code)
+            if code == 3:
+                _send(sock, b"p", password.encode() + b"\0")
+            elif code == 5:
+                inner = hashlib.md5(password.encode() + user.encode()).hexdigest()
+                outer = hashlib.md5(inner.encode() + body[4:8]).hexdigest()
+                _send(sock, b"p", b"md5" + outer.encode() + b"\0")
+            elif code == 10:
+                _scram(sock, user, password, body[4:].split(b"\0"))
+            else:
+                raise PgError("unsupported authentication request %d" % code)
+        elif kind == b"E":
+            raise PgError(_error_text(body))
+        elif kind == b"Z":
+            return sock
+        # S (ParameterStatus), K (BackendKeyData), N (notice): ignored
+
+
+def simple_query(sock, sql):
+    _send(sock, b"Q", sql.encode() + b"\0")
+    error = None
+    while True:
+        kind, body = _read_message(sock)
+        if kind == b"E":
+            error = _error_text(body)
+        elif kind == b"Z":
+            if error:
+                raise PgError(error)
+            return
+
+
+def terminate(sock):
+    try:
+        _send(sock, b"X", b"")
+    finally:
+        sock.close()
+
+
+def one_cycle(a):
+    sock = connect(a.host, a.port, a.user, a.db, a.password)
+    try:
+        simple_query(sock, "SELECT 1")
+    finally:
+        terminate(sock)
+
+
+def cmd_latency(a):
+    for _ in range(a.warmup):
+        one_cycle(a)
+    times = []
+    t_all = time.perf_counter()
+    for _ in range(a.n):
+        t0 = time.perf_counter()
+        one_cycle(a)
+        times.append((time.perf_counter() - t0) * 1000.0)
+    total = time.perf_counter() - t_all
+    times.sort()
+    n = len(times)
+
+    def pct(p):
+        # nearest-rank percentile
+        k = max(0, min(n - 1, int(-(-p * n // 100)) - 1))
+        return times[k]
+    print(json.dumps({"n": n, "median_ms": round(pct(50), 3), "p99_ms": round(pct(99), 3),
+                      "mean_ms": round(sum(times) / n, 3), "min_ms": round(times[0], 3),
+                      "max_ms": round(times[-1], 3), "per_second": round(n / total, 1)}))
+
+
+def cmd_hold(a):
+    socks = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        for _ in range(a.n):
+            s = connect(a.host, a.port, a.user, a.db, a.password)
+            simple_query(s, "SELECT 1")
+            socks.append(s)
+        print("ready", flush=True)
+        sys.stdin.read()
+    finally:
+        for s in socks:
+            try:
+                terminate(s)
+            except OSError:
+                pass
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", choices=["latency", "hold"])
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--user", default="postgres")
+    ap.add_argument("--db", default="postgres")
+    ap.add_argument("--password", default=os.environ.get("PGPASSWORD"))
+    ap.add_argument("-n", type=int, default=300)
+    ap.add_argument("--warmup", type=int, default=10)
+    a = ap.parse_args()
+    try:
+        (cmd_latency if a.command == "latency" else cmd_hold)(a)
+    except (PgError, OSError) as e:
+        print(f"pgclient: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,439 @@
+#!/usr/bin/env bash
+# bench/run.sh - pgjava against PostgreSQL 15 on the same machine, side by side; writes docs/benchmarks.md.
+#
+#   bench/run.sh [--quick] [--postgres-only] [--out FILE]
+#
+# Run by hand, never by the test suite. It starts a throwaway PostgreSQL 15 (PGBIN, default
+# /usr/lib/postgresql/15/bin; as the OS user "pgref", created if missing, when run as root) and a throwaway
+# pgjava (bin/pgjava initdb + start; target/pgjava must be built: `bin/pgjava build`), both with the
+# superuser "postgres" holding a SCRAM-SHA-256 password, on 127.0.0.1, max_connections=100. pg_hba.conf is
+# switched between "host all all 127.0.0.1/32 trust" and "... scram-sha-256" with a reload; each switch is
+# verified (a password-less login must succeed / must be asked for SASL).
+# To measure an already-running pgjava instead: PGJAVA_HOST (default 127.0.0.1), PGJAVA_PORT, and
+# optionally PGJAVA_DATA (its data directory: needed to switch pg_hba.conf, for memory and for the restart
+# metric) and PGJAVA_PASSWORD (the postgres user's password, for SCRAM).
+#
+# Metrics (each cell is a number or "failed: reason"; the ratio column is pgjava / PostgreSQL):
+#   - connect + authenticate (trust, scram-sha-256) + SELECT 1 + disconnect: pgbench -C -n -f select1.sql
+#     (tps, pgbench's average connection time), and bench/pgclient.py timing N sequential connections
+#     (median, p99) - a Python client, so no process start is counted;
+#   - SELECT 1 on open connections: pgbench -n -M simple|extended|prepared, -c 1 and -c 8 (-j 2);
+#   - server start to first accepted query: the start command is launched and `psql -c 'select 1'` is
+#     polled until it succeeds (median of 3 restarts);
+#   - memory per idle connection: pgclient.py holds 50 idle connections; PSS (/proc/PID/smaps_rollup) of the
+#     postmaster and all its descendants, divided by 50, and the increase over the idle server / 50.
+# --quick: 3 s instead of 10 s per pgbench run, 100 instead of 300 timed connections, 1 restart.
+# Everything started is stopped at exit (trap), temp directories removed. Raw outputs: target/bench/run.log.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench=$root/bench
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+: "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"
+export JAVA_HOME
+quick=0
+postgres_only=0
+out=$root/docs/benchmarks.md
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --quick) quick=1 ;;
+        --postgres-only) postgres_only=1 ;;
+        --out) out=$2; shift ;;
+        -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "bench: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+if [[ $quick == 1 ]]; then DUR=3; LAT_N=100; START_REPS=1; else DUR=10; LAT_N=300; START_REPS=3; fi
+MEM_N=50
+PASSWORD=bench-$RANDOM-$RANDOM
+PG_PORT=${PG_BENCH_PORT:-55446}
+
+mkdir -p "$root/target/bench"
+LOG=$root/target/bench/run.log
+: >"$LOG"
+work=$(mktemp -d /tmp/pgjava-bench-XXXXXX)
+chmod 755 "$work"
+printf 'SELECT 1;\n' >"$work/select1.sql"
+chmod 644 "$work/select1.sql"
+cleanup_cmds=()
+hold_pid=
+
+log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$LOG" >&2; }
+
+cleanup() {
+    local c
+    if [[ -n $hold_pid ]]; then kill "$hold_pid" 2>/dev/null; fi
+    for ((i = ${#cleanup_cmds[@]} - 1; i >= 0; i--)); do eval "${cleanup_cmds[$i]}" >>"$LOG" 2>&1 || true; done
+    rm -rf -- "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+as_pgref() { if [[ $(id -u) -eq 0 ]]; then runuser -u pgref -- "$@"; else "$@"; fi; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+declare -A PG JV   # results: key -> value or "failed: ..."
+
+# ---------------------------------------------------------------- servers
+
+pg_start() {
+    if [[ $(id -u) -eq 0 ]] && ! id pgref >/dev/null 2>&1; then useradd -m pgref; fi
+    mkdir -p "$work/pg"
+    echo "$PASSWORD" >"$work/pg/pw"
+    if [[ $(id -u) -eq 0 ]]; then chown -R pgref: "$work/pg"; fi
+    chmod 700 "$work/pg"
+    as_pgref "$PGBIN/initdb" -D "$work/pg/data" -U postgres --auth=trust --pwfile="$work/pg/pw" \
+        --encoding=UTF8 --locale=C >>"$LOG" 2>&1 || return 1
+    cat >>"$work/pg/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$work/pg'
+max_connections = 100
+CONF
+    cleanup_cmds+=("as_pgref '$PGBIN/pg_ctl' -D '$work/pg/data' -m fast -w stop")
+    as_pgref "$PGBIN/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w -t 60 start >>"$LOG" 2>&1
+}
+pg_hba() { # METHOD
+    printf 'local all all trust\nhost all all 127.0.0.1/32 %s\n' "$1" | as_pgref tee "$work/pg/data/pg_hba.conf" >/dev/null
+    as_pgref "$PGBIN/pg_ctl" -D "$work/pg/data" reload >>"$LOG" 2>&1
+}
+pg_stop() { as_pgref "$PGBIN/pg_ctl" -D "$work/pg/data" -m fast -w stop >>"$LOG" 2>&1; }
+pg_start_nowait() { as_pgref "$PGBIN/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -W start >>"$LOG" 2>&1; }
+pg_pid() { head -n1 "$work/pg/data/postmaster.pid" 2>/dev/null; }
+
+JV_HOST=${PGJAVA_HOST:-127.0.0.1}
+JV_PORT=${PGJAVA_PORT:-}
+JV_DATA=${PGJAVA_DATA:-}
+JV_PASSWORD=${PGJAVA_PASSWORD:-}
+JV_OWN=0
+JV_OPTS=
+jv_start() {
+    if [[ -n $JV_PORT ]]; then
+        log "pgjava: using the running server at $JV_HOST:$JV_PORT (data: ${JV_DATA:-not given})"
+        return 0
+    fi
+    JV_OWN=1
+    JV_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    JV_DATA=$work/pgjava/data
+    JV_PASSWORD=$PASSWORD
+    mkdir -p "$work/pgjava"
+    echo "$PASSWORD" >"$work/pgjava/pw"
+    JV_OPTS="-c port=$JV_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$work/pgjava -c max_connections=100"
+    "$root/bin/pgjava" initdb -D "$JV_DATA" -U postgres --pwfile "$work/pgjava/pw" --auth trust >>"$LOG" 2>&1 \
+        || { JV_FAIL="initdb failed: $(tail -n1 "$LOG")"; return 1; }
+    grep -v '^[[:space:]]*#' "$JV_DATA/postgresql.conf" 2>/dev/null | sed 's/[[:space:]]*#.*//' | grep -v '^[[:space:]]*$' \
+        | tr '\n' ';' | cut -c1-600 >"$work/pgjava/settings.txt"
+    cleanup_cmds+=("'$root/bin/pgjava' stop -D '$JV_DATA' -m fast")
+    "$root/bin/pgjava" start -D "$JV_DATA" -l "$work/pgjava/log" -o "$JV_OPTS" >>"$LOG" 2>&1 \
+        || { JV_FAIL="start failed: $(tail -n1 "$work/pgjava/log" 2>/dev/null || tail -n1 "$LOG")"; return 1; }
+}
+jv_hba() { # METHOD
+    [[ -n $JV_DATA ]] || return 1
+    printf 'local all all trust\nhost all all 127.0.0.1/32 %s\n' "$1" >"$JV_DATA/pg_hba.conf"
+    "$root/bin/pgjava" reload -D "$JV_DATA" >>"$LOG" 2>&1
+}
+jv_stop() { "$root/bin/pgjava" stop -D "$JV_DATA" -m fast >>"$LOG" 2>&1; }
+jv_start_bg() { "$root/bin/pgjava" start -D "$JV_DATA" -l "$work/pgjava/log" -o "$JV_OPTS" >>"$LOG" 2>&1; }
+jv_pid() {
+    if [[ -n $JV_DATA && -f $JV_DATA/postmaster.pid ]]; then head -n1 "$JV_DATA/postmaster.pid"; return; fi
+    ss -ltnpH "sport = :$JV_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n1 | cut -d= -f2
+}
+
+# ---------------------------------------------------------------- measurements
+
+# check_auth HOST PORT METHOD: verifies that a password-less login behaves as METHOD says
+check_auth() {
+    local msg
+    msg=$(env -u PGPASSWORD timeout 30 python3 "$bench/pgclient.py" latency --host "$1" --port "$2" -n 1 --warmup 0 2>&1)
+    local rc=$?
+    case $3 in
+        trust) [[ $rc == 0 ]] || { echo "password-less login failed under trust: $msg"; return 1; } ;;
+        scram-sha-256) [[ $msg == *"auth code 10"* ]] || { echo "server did not ask for SASL: ${msg:-login succeeded}"; return 1; } ;;
+    esac
+}
+
+# pgbench_run RESULT_PREFIX HOST PORT PASSWORD ARGS... -> sets R[tps], R[lat], R[conn] or R[err]
+declare -A R
+pgbench_run() {
+    local host=$1 port=$2 pw=$3; shift 3
+    R=()
+    local outp
+    outp=$(PGPASSWORD=$pw PGSSLMODE=disable PGCONNECT_TIMEOUT=20 timeout $((DUR + 90)) \
+        "$PGBIN/pgbench" -h "$host" -p "$port" -U postgres -n -T "$DUR" -f "$work/select1.sql" "$@" postgres 2>&1)
+    local rc=$?
+    { echo "--- pgbench $* against $host:$port (exit $rc)"; echo "$outp"; } >>"$LOG"
+    local failed
+    failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$outp")
+    if [[ $rc != 0 ]] || ! grep -q '^tps = ' <<<"$outp" || [[ ${failed:-0} != 0 ]]; then
+        R[err]="failed: pgbench exit $rc: $(grep -m1 -i 'error\|fatal\|abort' <<<"$outp" | cut -c1-120)"
+        return 1
+    fi
+    R[tps]=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$outp" | head -n1 | awk '{printf "%.1f", $1}')
+    R[lat]=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' <<<"$outp")
+    R[conn]=$(sed -n 's/^average connection time = \([0-9.]*\) ms.*/\1/p' <<<"$outp")
+}
+
+# connection_metrics ARRAYNAME HOST PORT PASSWORD METHOD: conn_<m>_tps, conn_<m>_avg, lat_<m>_median, lat_<m>_p99
+connection_metrics() {
+    local -n res=$1
+    local host=$2 port=$3 pw=$4 m=$5
+    if pgbench_run "$host" "$port" "$pw" -C -c 1 -j 1; then
+        res[conn_${m}_tps]=${R[tps]}
+        res[conn_${m}_avg]=${R[conn]:-failed: pgbench printed no connection time}
+    else
+        res[conn_${m}_tps]=${R[err]}
+        res[conn_${m}_avg]=${R[err]}
+    fi
+    local js
+    js=$(PGPASSWORD=$pw timeout 600 python3 "$bench/pgclient.py" latency --host "$host" --port "$port" -n "$LAT_N" 2>&1)
+    echo "--- pgclient latency $m $host:$port: $js" >>"$LOG"
+    if [[ $js == "{"* ]]; then
+        res[lat_${m}_median]=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["median_ms"])' "$js")
+        res[lat_${m}_p99]=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["p99_ms"])' "$js")
+    else
+        res[lat_${m}_median]="failed: ${js:0:120}"
+        res[lat_${m}_p99]="failed: ${js:0:120}"
+    fi
+}
+
+throughput_metrics() { # ARRAYNAME HOST PORT PASSWORD
+    local -n res=$1
+    local mode c
+    for mode in simple extended prepared; do
+        for c in 1 8; do
+            if pgbench_run "$2" "$3" "$4" -M "$mode" -c "$c" -j $((c > 1 ? 2 : 1)); then
+                res[sel_${mode}_$c]=${R[tps]}
+            else
+                res[sel_${mode}_$c]=${R[err]}
+            fi
+        done
+    done
+}
+
+tree_pss_kib() { # ROOTPID -> "kib nprocs"
+    local pids p total=0 n=0 v
+    pids=$(ps -eo pid=,ppid= | awk -v r="$1" '{par[$1]=$2} END {in_[r]=1; ch=1; while (ch) {ch=0; for (p in par) if (!(p in in_) && (par[p] in in_)) {in_[p]=1; ch=1}} for (p in in_) print p}')
+    for p in $pids; do
+        v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null)
+        if [[ -n $v ]]; then total=$((total + v)); n=$((n + 1)); fi
+    done
+    echo "$total $n"
+}
+
+memory_metrics() { # ARRAYNAME HOST PORT PASSWORD PID
+    local -n res=$1
+    local host=$2 port=$3 pw=$4 pid=$5
+    if [[ -z $pid ]] || [[ ! -d /proc/$pid ]]; then
+        res[mem_idle]="failed: server pid unknown"; res[mem_total]=${res[mem_idle]}; res[mem_incr]=${res[mem_idle]}
+        return
+    fi
+    local base with fifo=$work/hold.in.$port
+    sleep 2
+    base=$(tree_pss_kib "$pid")
+    rm -f "$fifo"; mkfifo "$fifo"
+    PGPASSWORD=$pw python3 "$bench/pgclient.py" hold --host "$host" --port "$port" -n "$MEM_N" \
+        <"$fifo" >"$work/hold.out" 2>&1 &
+    hold_pid=$!
+    exec 7>"$fifo"
+    local waited=0
+    while ! grep -q ready "$work/hold.out" 2>/dev/null && kill -0 "$hold_pid" 2>/dev/null && ((waited < 1200)); do
+        sleep 0.1; waited=$((waited + 1))
+    done
+    if grep -q ready "$work/hold.out"; then
+        sleep 3
+        with=$(tree_pss_kib "$pid")
+        echo "--- memory $host:$port: idle server ${base} (KiB procs), with $MEM_N connections ${with}" >>"$LOG"
+        res[mem_idle]=$(awk -v k="${base% *}" 'BEGIN {printf "%.1f", k / 1024}')
+        res[mem_total]=$(awk -v k="${with% *}" -v n="$MEM_N" 'BEGIN {printf "%.2f", k / 1024 / n}')
+        res[mem_incr]=$(awk -v k="${with% *}" -v b="${base% *}" -v n="$MEM_N" 'BEGIN {printf "%.2f", (k - b) / 1024 / n}')
+        res[mem_procs]="${base#* } → ${with#* }"
+    else
+        local why
+        why=$(tr '\n' ' ' <"$work/hold.out" | cut -c1-120)
+        res[mem_idle]="failed: could not open $MEM_N connections: ${why:-timeout}"
+        res[mem_total]=${res[mem_idle]}; res[mem_incr]=${res[mem_idle]}; res[mem_procs]=${res[mem_idle]}
+    fi
+    exec 7>&-
+    wait "$hold_pid" 2>/dev/null
+    hold_pid=
+    rm -f "$fifo"
+}
+
+# start_metric ARRAYNAME HOST PORT STOPFN STARTFN: median ms from launching STARTFN to a successful query
+start_metric() {
+    local -n res=$1
+    local host=$2 port=$3 stopfn=$4 startfn=$5
+    local times=() i t0 t1 ok bgpid
+    for ((i = 0; i < START_REPS; i++)); do
+        $stopfn || { res[start_ms]="failed: stop failed"; return; }
+        sleep 1
+        t0=$(now_ms)
+        $startfn &
+        bgpid=$!
+        ok=0
+        while (( $(now_ms) - t0 < 120000 )); do
+            if PGCONNECT_TIMEOUT=2 PGSSLMODE=disable "$PGBIN/psql" -X -q -A -t -h "$host" -p "$port" -U postgres \
+                -d postgres -c 'select 1' >/dev/null 2>&1; then ok=1; break; fi
+            sleep 0.01
+        done
+        t1=$(now_ms)
+        wait "$bgpid"
+        [[ $ok == 1 ]] || { res[start_ms]="failed: no query accepted within 120 s"; return; }
+        times+=($((t1 - t0)))
+    done
+    res[start_ms]=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}')
+    echo "--- start times $host:$port: ${times[*]} ms" >>"$LOG"
+}
+
+# all_metrics ARRAYNAME HOST PORT PASSWORD HBAFN PIDFN STOPFN STARTFN
+all_metrics() {
+    local name=$1 host=$2 port=$3 pw=$4 hbafn=$5 pidfn=$6 stopfn=$7 startfn=$8
+    local -n arr=$name
+    local why
+    log "$name: connections with trust"
+    if $hbafn trust && why=$(check_auth "$host" "$port" trust); then
+        connection_metrics "$name" "$host" "$port" "$pw" trust
+    else
+        why=${why:-cannot switch pg_hba.conf to trust}
+        for k in conn_trust_tps conn_trust_avg lat_trust_median lat_trust_p99; do arr[$k]="failed: $why"; done
+    fi
+    log "$name: connections with scram-sha-256"
+    why=
+    if [[ -z $pw ]]; then
+        why="no password for postgres given"
+    elif ! $hbafn scram-sha-256; then
+        why="cannot switch pg_hba.conf to scram-sha-256"
+    else
+        why=$(check_auth "$host" "$port" scram-sha-256) && why=
+    fi
+    if [[ -z $why ]]; then
+        connection_metrics "$name" "$host" "$port" "$pw" scram
+    else
+        for k in conn_scram_tps conn_scram_avg lat_scram_median lat_scram_p99; do arr[$k]="failed: $why"; done
+    fi
+    $hbafn trust
+    log "$name: SELECT 1 throughput"
+    throughput_metrics "$name" "$host" "$port" "$pw"
+    log "$name: memory per idle connection"
+    memory_metrics "$name" "$host" "$port" "$pw" "$($pidfn)"
+    log "$name: start to first query"
+    if [[ -n $stopfn ]]; then
+        start_metric "$name" "$host" "$port" "$stopfn" "$startfn"
+    else
+        arr[start_ms]="failed: not measured (server given by PGJAVA_PORT without PGJAVA_DATA)"
+    fi
+}
+
+# ---------------------------------------------------------------- run
+
+log "PostgreSQL 15 on 127.0.0.1:$PG_PORT"
+if pg_start; then
+    all_metrics PG 127.0.0.1 "$PG_PORT" "$PASSWORD" pg_hba pg_pid pg_stop pg_start_nowait
+else
+    log "PostgreSQL failed to start; see $LOG"
+    exit 1
+fi
+pg_stop
+
+JV_FAIL=
+if [[ $postgres_only == 1 ]]; then
+    JV_FAIL="not run (--postgres-only)"
+elif jv_start; then
+    log "pgjava on $JV_HOST:$JV_PORT"
+    if [[ $JV_OWN == 1 ]]; then
+        all_metrics JV "$JV_HOST" "$JV_PORT" "$JV_PASSWORD" jv_hba jv_pid jv_stop jv_start_bg
+    elif [[ -n $JV_DATA ]]; then
+        all_metrics JV "$JV_HOST" "$JV_PORT" "$JV_PASSWORD" jv_hba jv_pid "" ""
+    else
+        all_metrics JV "$JV_HOST" "$JV_PORT" "$JV_PASSWORD" false jv_pid "" ""
+    fi
+else
+    log "pgjava: $JV_FAIL"
+fi
+
+# ---------------------------------------------------------------- report
+
+rows=(
+    "conn_trust_tps|connect + trust + \`SELECT 1\` + disconnect, pgbench -C, 1 client (tps)|higher"
+    "conn_trust_avg|… pgbench average connection time (ms)|lower"
+    "lat_trust_median|… median of $LAT_N sequential connections, pgclient.py (ms)|lower"
+    "lat_trust_p99|… p99 of the same (ms)|lower"
+    "conn_scram_tps|connect + scram-sha-256 + \`SELECT 1\` + disconnect, pgbench -C, 1 client (tps)|higher"
+    "conn_scram_avg|… pgbench average connection time (ms)|lower"
+    "lat_scram_median|… median of $LAT_N sequential connections, pgclient.py (ms)|lower"
+    "lat_scram_p99|… p99 of the same (ms)|lower"
+    "sel_simple_1|\`SELECT 1\`, open connection, -M simple, 1 client (tps)|higher"
+    "sel_simple_8|\`SELECT 1\`, -M simple, 8 clients (tps)|higher"
+    "sel_extended_1|\`SELECT 1\`, -M extended, 1 client (tps)|higher"
+    "sel_extended_8|\`SELECT 1\`, -M extended, 8 clients (tps)|higher"
+    "sel_prepared_1|\`SELECT 1\`, -M prepared, 1 client (tps)|higher"
+    "sel_prepared_8|\`SELECT 1\`, -M prepared, 8 clients (tps)|higher"
+    "start_ms|server start to first accepted query, median of $START_REPS (ms)|lower"
+    "mem_idle|PSS of all server processes, no client connected (MiB)|lower"
+    "mem_total|PSS of all server processes with $MEM_N idle connections ÷ $MEM_N (MiB)|lower"
+    "mem_incr|(PSS with $MEM_N idle connections − PSS without) ÷ $MEM_N (MiB)|lower"
+    "mem_procs|server processes without → with $MEM_N connections|"
+)
+
+cell() { # ARRAYNAME KEY
+    local -n a=$1
+    local v=${a[$2]:-}
+    if [[ -z $v ]]; then
+        if [[ $1 == JV && -n $JV_FAIL ]]; then v="failed: $JV_FAIL"; else v="failed: not measured"; fi
+    fi
+    printf '%s' "$v"
+}
+isnum() { [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
+
+jdk=$("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
+memtotal=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null)$(git -C "$root" diff --quiet 2>/dev/null || echo "+dirty")
+mkdir -p "$(dirname "$out")"
+{
+    echo "# Benchmarks: pgjava against PostgreSQL 15"
+    echo
+    echo "Written by \`bench/run.sh$([[ $quick == 1 ]] && echo ' --quick')\` on $(date -u '+%Y-%m-%d %H:%M UTC'); do not edit by hand,"
+    echo "run the script again. Both servers run on the same machine, one after the other, with the same client"
+    echo "work; the ratio is pgjava ÷ PostgreSQL (for tps higher is better, for times and memory lower is better)."
+    echo
+    echo "| metric | PostgreSQL 15 | pgjava | ratio | better |"
+    echo "|---|---:|---:|---:|---|"
+    for row in "${rows[@]}"; do
+        IFS='|' read -r key label better <<<"$row"
+        p=$(cell PG "$key"); j=$(cell JV "$key")
+        ratio=
+        if isnum "$p" && isnum "$j" && [[ $(awk -v p="$p" 'BEGIN {print (p > 0)}') == 1 ]]; then
+            ratio=$(awk -v p="$p" -v j="$j" 'BEGIN {printf "%.2f×", j / p}')
+        fi
+        echo "| $label | ${p//|/\\|} | ${j//|/\\|} | $ratio | $better |"
+    done
+    echo
+    echo "## Machine and setup"
+    echo
+    echo "- CPU: $cpu, $(nproc) cores (nproc); memory $memtotal; kernel $(uname -r)"
+    echo "- JDK: $jdk (JAVA_HOME=$JAVA_HOME)"
+    echo "- PostgreSQL: $("$PGBIN/postgres" --version), default configuration plus listen_addresses=127.0.0.1, max_connections=100"
+    if [[ -n $JV_FAIL ]]; then
+        echo "- pgjava: commit $commit; not measured: $JV_FAIL"
+    elif [[ $JV_OWN == 1 ]]; then
+        echo "- pgjava: commit $commit, started with \`bin/pgjava start -o \"$JV_OPTS\"\`${PGJAVA_POSTMASTER_JAVA_OPTS:+, PGJAVA_POSTMASTER_JAVA_OPTS=$PGJAVA_POSTMASTER_JAVA_OPTS}"
+        if [[ -f $work/pgjava/settings.txt ]]; then
+            echo "  (settings in its postgresql.conf: $(cat "$work/pgjava/settings.txt"))"
+        fi
+    elif [[ -n ${PGJAVA_PORT:-} ]]; then
+        echo "- pgjava: commit $commit; the server already running at $JV_HOST:$JV_PORT (PGJAVA_PORT)"
+    else
+        echo "- pgjava: commit $commit; not measured: $JV_FAIL"
+    fi
+    echo "- Clients: pgbench $("$PGBIN/pgbench" --version | awk '{print $3}') over TCP 127.0.0.1, sslmode disable, $DUR s per run, -j 2 for 8 clients;"
+    echo "  bench/pgclient.py (Python $(python3 -c 'import platform; print(platform.python_version())'), raw protocol v3 client) for latency percentiles and for holding idle connections."
+    echo "- Authentication: the superuser postgres with a SCRAM-SHA-256 verifier (initdb --pwfile); pg_hba.conf"
+    echo "  \`host all all 127.0.0.1/32 trust\` or \`… scram-sha-256\`, switched by reload and verified before measuring."
+    echo "- Memory: PSS summed from /proc/PID/smaps_rollup over the postmaster and all its descendants, after the"
+    echo "  throughput runs (pgjava backends may be reused JVMs that have already served clients)."
+    echo "- Raw pgbench output of the last run: target/bench/run.log (not committed)."
+} >"$out"
+log "wrote ${out#$root/}"
+cat "$out"

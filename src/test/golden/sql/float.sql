@@ -1,0 +1,30 @@
+-- float8 arithmetic and output formatting under extra_float_digits 1 (shortest exact, PostgreSQL 12+),
+-- 0 and 3 and negative values; special values; overflow, underflow and division-by-zero errors.
+SELECT 0.1::float8 + 0.2::float8, 1.5::float8 * 2, 1::float8 / 3, 2::float8 / 3;
+SELECT 1e15::float8, 1e16::float8, 123456789012345678::float8, 1e-5::float8, 0.0001::float8;
+SELECT 1e100::float8, 1.7976931348623157e308::float8, 2.2250738585072014e-308::float8, 5e-324::float8;
+SELECT 'Infinity'::float8, '-Infinity'::float8, 'NaN'::float8, 'inf'::float8, '-inf'::float8;
+SELECT 'Infinity'::float8 + 1, 'Infinity'::float8 - 'Infinity'::float8, 'NaN'::float8 = 'NaN'::float8;
+SELECT 'NaN'::float8 > 'Infinity'::float8, -0.0::float8, 0.0::float8 * -1;
+SELECT 1e308::float8 * 10;
+SELECT 1e-300::float8 * 1e-300::float8;
+SELECT 1::float8 / 0;
+SELECT 0::float8 / 0::float8;
+SELECT '1e400'::float8;
+SELECT '1e-400'::float8;
+SELECT 'abc'::float8;
+SELECT 2 ^ 10, 2.0 ^ 0.5, 2::float8 ^ -1, (-8) ^ 3;
+SELECT (-8) ^ (1.0 / 3);
+SELECT 1 + 0.5::float8, 1::int8 * 1.5::float8, 0.1 + 0.1::float8;
+SET extra_float_digits = 0;
+SELECT 0.1::float8 + 0.2::float8, 1::float8 / 3, 1e16::float8, 123456789012345678::float8, 1e-5::float8;
+SET extra_float_digits = 3;
+SELECT 0.1::float8 + 0.2::float8, 1::float8 / 3, 1e16::float8, 123456789012345678::float8, 0.1::float8;
+SET extra_float_digits = -5;
+SELECT 0.1::float8 + 0.2::float8, 1::float8 / 3, 123456.789::float8;
+SET extra_float_digits = 1;
+SELECT 4.5::float8::int4, 3.5::float8::int4, -2.5::float8::int4, 2.4999::float8::int8, 32767.5::float8::int2;
+SELECT 2147483647.5::float8::int4;
+SELECT 'NaN'::float8::int4;
+SELECT 1.5::float8::numeric, 0.1::float8::numeric, 1e20::float8::numeric, 'NaN'::float8::numeric;
+SELECT 'Infinity'::float8::numeric;

@@ -1,0 +1,38 @@
+-- Integer arithmetic on int2, int4 and int8: operators, precedence, truncating division, modulo signs,
+-- mixed-width promotion, and the overflow (22003) and division-by-zero (22012) errors.
+SELECT 1 + 2, 7 - 10, 6 * 7, 7 / 2, -7 / 2, 7 % 3, -7 % 3, 7 % -3;
+SELECT 2 + 3 * 4, (2 + 3) * 4, 2 * 3 + 4, 10 - 2 - 3, 100 / 10 / 5, - 2 * 3;
+SELECT 2147483647 + 0, 2147483646 + 1;
+SELECT 2147483647 + 1;
+SELECT -2147483647 - 1;
+SELECT -2147483647 - 2;
+SELECT 65536 * 32768;
+SELECT 46341 * 46341;
+SELECT (-2147483647 - 1) / -1;
+SELECT (-2147483647 - 1) % -1;
+SELECT -(-2147483647 - 1);
+SELECT 1 / 0;
+SELECT 1 % 0;
+SELECT 0 / 0;
+SELECT 9223372036854775807 + 0;
+SELECT 9223372036854775807 + 1;
+SELECT -9223372036854775807 - 2;
+SELECT 3037000500 * 3037000500;
+SELECT 4294967296 * 4294967296;
+SELECT 9223372036854775807 / 0;
+SELECT 10::int8 % 0;
+SELECT 2147483647 + 1::int8, 2147483648 - 1;
+SELECT int8 '-9223372036854775808' / -1;
+SELECT int8 '-9223372036854775808' % -1;
+SELECT -int8 '-9223372036854775808';
+SELECT 100::int2 + 200::int2, 100::int2 * 300::int2;
+SELECT 32767::int2 + 1::int2;
+SELECT 200::int2 * 200::int2;
+SELECT -32768::int2;
+SELECT (-32768)::int2;
+SELECT (-32768)::int2 / (-1)::int2;
+SELECT 1::int2 / 0::int2;
+SELECT 1::int2 + 1::int4, 1::int2 + 1::int8, 1::int4 * 1::int8;
+SELECT 32767::int2 + 1;
+SELECT 7::int2 / 2, 7 / 2::int8, -7::int8 % 3;
+SELECT +3, - -3, -(3), +(-3);

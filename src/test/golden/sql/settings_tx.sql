@@ -1,0 +1,42 @@
+-- Settings and transactions: SET inside a block is undone by ROLLBACK and kept by COMMIT, SET LOCAL
+-- lasts until the end of the block (and warns outside one), ROLLBACK TO SAVEPOINT undoes SETs made
+-- after the savepoint, RESET ALL.
+SET application_name = 'before';
+BEGIN;
+SET application_name = 'inside';
+SHOW application_name;
+ROLLBACK;
+SHOW application_name;
+BEGIN;
+SET application_name = 'committed';
+COMMIT;
+SHOW application_name;
+BEGIN;
+SET LOCAL application_name = 'local';
+SHOW application_name;
+COMMIT;
+SHOW application_name;
+SET LOCAL application_name = 'outside a block';
+SHOW application_name;
+BEGIN;
+SET extra_float_digits = 3;
+SAVEPOINT s1;
+SET extra_float_digits = 0;
+SHOW extra_float_digits;
+ROLLBACK TO SAVEPOINT s1;
+SHOW extra_float_digits;
+COMMIT;
+SHOW extra_float_digits;
+BEGIN;
+SET statement_timeout = '10s';
+SELECT 1 / 0;
+SHOW statement_timeout;
+ROLLBACK;
+SHOW statement_timeout;
+SET DateStyle = 'German';
+SET search_path = pg_catalog;
+RESET ALL;
+SHOW DateStyle;
+SHOW search_path;
+SHOW application_name;
+SHOW extra_float_digits;
