@@ -299,11 +299,7 @@ public final class Settings {
 
     /** The GUC_REPORT settings in PostgreSQL's display case, in name order (ParameterStatus names). */
     public List<String> reportedNames() {
-        List<String> out = new ArrayList<>();
-        for (SettingDef d : definitions()) {
-            if (d.reported()) out.add(d.displayName());
-        }
-        return out;
+        return registry.reportedNames();
     }
 
     /**
@@ -312,8 +308,9 @@ public final class Settings {
      */
     public Set<String> takeChangedReported() {
         Set<String> out = new LinkedHashSet<>();
-        for (String n : reportedNames()) {
-            String v = show(n);
+        for (String n : registry.reportedNames()) {
+            Slot s = slots.get(n.toLowerCase(Locale.ROOT));
+            String v = display(s.def, s.value);
             if (!v.equals(lastReported.get(n))) {
                 out.add(n);
                 lastReported.put(n, v);
@@ -442,10 +439,20 @@ public final class Settings {
         assign(s, v, SettingSource.OVERRIDE, false);
     }
 
-    /** RESET name (and SET name TO DEFAULT): back to the reset value, transactionally like SET. */
+    /** RESET name (and SET name TO DEFAULT) by a superuser: see {@link #reset(String, boolean)}. */
     public void reset(String name) {
+        reset(name, true);
+    }
+
+    /**
+     * RESET name: back to the reset value, transactionally like SET.
+     *
+     * @throws PgException as {@link #set} for the setting's context (e.g. 55P02 for POSTMASTER settings,
+     *                     42501 for SUSET ones when {@code superuser} is false)
+     */
+    public void reset(String name, boolean superuser) {
         Slot s = slot(name);
-        checkContext(s, SettingSource.SESSION, true);
+        checkContext(s, SettingSource.SESSION, superuser);
         assign(s, s.resetValue, s.resetSource, true, false);
     }
 
