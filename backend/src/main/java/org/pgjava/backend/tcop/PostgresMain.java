@@ -245,8 +245,8 @@ public final class PostgresMain {
                 default -> "idle";
             });
         }
-        cancelPending = false;   // a cancel that arrives while idle is forgotten
         int type = in.readType();
+        cancelPending = false;   // a cancel that arrived while idle is forgotten, as in PostgreSQL
         if (type < 0) {
             boolean inTransaction = xact.inTransaction();
             if (inTransaction) LOG.info("unexpected EOF on client connection with an open transaction");
@@ -541,8 +541,7 @@ public final class PostgresMain {
                     textKnown = true;
                     params[i] = TypeIO.input(types[i], text, context);
                 } else if (format == 1) {
-                    byte[] data = in.getBytes(len);
-                    params[i] = TypeIO.receive(types[i], data);
+                    params[i] = receiveBinary(types[i], len, i + 1);
                 } else {
                     throw unsupportedFormat(format);
                 }
@@ -569,6 +568,34 @@ public final class PostgresMain {
         }
         portals.put(portalName, new Portal(portalName, stmt, params, formats));
         out.empty('2');
+    }
+
+    /**
+     * A binary Bind parameter: typreceive via {@link TypeIO#receive}, with exec_bind_message's framing rules:
+     * reading past the value is 08P01 {@code insufficient data left in message}, bytes left over are 22P03
+     * {@code incorrect binary data format in bind parameter N}. Text types arrive in the client encoding
+     * (textrecv converts like text input), so they are decoded here.
+     */
+    private Object receiveBinary(int type, int len, int paramNo) {
+        if (type == BuiltinType.TEXT.oid() || type == BuiltinType.VARCHAR.oid() || type == BuiltinType.BPCHAR.oid()
+                || type == BuiltinType.NAME.oid() || type == BuiltinType.UNKNOWN.oid()) {
+            return TypeIO.input(type, in.getText(len), context);
+        }
+        byte[] data = in.getBytes(len);
+        try {
+            return TypeIO.receive(type, data);
+        } catch (PgException e) {
+            if (e.sqlState() == SqlState.INVALID_BINARY_REPRESENTATION) {
+                if ("insufficient data left in message".equals(e.getMessage())) {
+                    throw PgException.error(SqlState.PROTOCOL_VIOLATION, "insufficient data left in message");
+                }
+                if ("incorrect binary data format".equals(e.getMessage())) {
+                    throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION,
+                            "incorrect binary data format in bind parameter " + paramNo);
+                }
+            }
+            throw e;
+        }
     }
 
     private static PgException unsupportedFormat(int format) {

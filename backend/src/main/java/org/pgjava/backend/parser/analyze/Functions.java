@@ -200,7 +200,7 @@ public final class Functions {
                     break;
                 }
                 try {
-                    Thread.sleep(Math.min(10, Math.max(1, left / 1_000_000)));
+                    Thread.sleep(Math.min(5, Math.max(1, left / 1_000_000)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw PgException.error(SqlState.QUERY_CANCELED, "canceling statement due to user request");
