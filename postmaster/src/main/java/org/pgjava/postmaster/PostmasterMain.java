@@ -215,6 +215,7 @@ public final class PostmasterMain {
         pidFile.setStatus(PidFile.STATUS_READY);
         LOG.info("database system is ready to accept connections");
         pool.replenish(); // after the listeners: starting JVMs would otherwise compete with our own start
+        pool.prepareAotCache();
     }
 
     /** DIR/postmaster.opts, as PostgreSQL writes it: the command line, shown by pg_ctl status. */

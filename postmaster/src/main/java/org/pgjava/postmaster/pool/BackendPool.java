@@ -46,6 +46,7 @@ public final class BackendPool implements HandoffServer.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(BackendPool.class);
 
     private final BackendCommand command;
+    private final BackendAotCache aotCache;
     private final SecureRandom random;
     /**
      * Work for the launcher thread. The thread never ends while the postmaster lives: PR_SET_PDEATHSIG in
@@ -64,6 +65,7 @@ public final class BackendPool implements HandoffServer.Listener {
     private int launchesInFlight;
     private int consecutiveStartFailures;
     private boolean stopping;
+    private boolean aotBroken;
     private final CompletableFuture<Void> allGone = new CompletableFuture<>();
 
     private record Waiter(int databaseOid, CompletableFuture<BackendProcess> future) {
@@ -74,6 +76,7 @@ public final class BackendPool implements HandoffServer.Listener {
         this.command = command;
         this.config = config;
         this.random = random;
+        this.aotCache = BackendAotCache.locate(command.classPath());
         Thread.ofPlatform().name("backend-launcher").daemon().start(this::launcherLoop);
     }
 
@@ -109,6 +112,26 @@ public final class BackendPool implements HandoffServer.Listener {
         }
         surplus.forEach(b -> b.link.requestExit());
         replenish();
+    }
+
+    /**
+     * Queues, behind the standbys already being started, the creation of the backend AOT cache when it is
+     * missing or stale (see {@link BackendAotCache}); backends started afterwards use it. Nothing happens
+     * when the postmaster does not run from a distribution or backend_jvm_options names its own cache.
+     */
+    public void prepareAotCache() {
+        if (aotCache == null || userManagesAot()) {
+            return;
+        }
+        launches.add(() -> {
+            if (!stopping) {
+                aotCache.refreshIfStale(command, config.jvmOptions());
+            }
+        });
+    }
+
+    private boolean userManagesAot() {
+        return config.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:AOTCache") || o.startsWith("-XX:AOTMode"));
     }
 
     /** Current settings. */
@@ -265,13 +288,20 @@ public final class BackendPool implements HandoffServer.Listener {
             if (stopping) {
                 return;
             }
-            ProcessBuilder pb = new ProcessBuilder(command.command(config.jvmOptions()))
+            List<String> jvm = new ArrayList<>(config.jvmOptions());
+            List<String> aot = aotCache == null || aotBroken || userManagesAot() ? List.of() : aotCache.jvmOptions();
+            if (!aot.isEmpty()) {
+                jvm.removeIf(o -> o.startsWith("-Xshare")); // the JVM refuses -Xshare:* together with AOTCache
+                jvm.addAll(aot);
+            }
+            ProcessBuilder pb = new ProcessBuilder(command.command(jvm))
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
             command.fillEnvironment(pb.environment(), token);
             try {
                 b = new BackendProcess(pb.start(), token);
+                b.usedAotCache = !aot.isEmpty();
             } catch (IOException e) {
                 consecutiveStartFailures++;
                 LOG.error("could not start backend process: {}", e.getMessage());
@@ -375,8 +405,13 @@ public final class BackendPool implements HandoffServer.Listener {
                 b.slot.release();
                 b.slot = null;
             }
-            if (was == BackendProcess.State.STARTING) {
+            if (was == BackendProcess.State.STARTING && !b.signalled) {
                 consecutiveStartFailures++;
+                if (b.usedAotCache && !aotBroken) {
+                    aotBroken = true;
+                    LOG.warn("backend process (PID {}) failed to start with the AOT cache; starting backends without it",
+                            b.pid());
+                }
             }
         }
         if (b.link != null) {
@@ -393,11 +428,28 @@ public final class BackendPool implements HandoffServer.Listener {
         }
         if (was == BackendProcess.State.STARTING && status != 0 && !b.signalled) {
             LOG.info("backend process (PID {}) failed during startup", b.pid());
+            failWaitersAfterRepeatedStartFailures();
         }
         synchronized (this) {
             checkAllGone();
         }
         replenish();
+    }
+
+    /** After three backends in a row failed to start, clients waiting for one get an error now. */
+    private void failWaitersAfterRepeatedStartFailures() {
+        List<Waiter> failed;
+        synchronized (this) {
+            if (consecutiveStartFailures < 3) {
+                return;
+            }
+            failed = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        for (Waiter w : failed) {
+            w.future().completeExceptionally(PgException.fatal(SqlState.INSUFFICIENT_RESOURCES,
+                    "could not start a backend process for the connection (see the server log)"));
+        }
     }
 
     // ---- shutdown ----
