@@ -492,9 +492,11 @@ final class SqlParser {
     }
 
     /**
-     * SET TRANSACTION modes / SET SESSION CHARACTERISTICS AS TRANSACTION modes: one VariableSetStmt named
-     * {@code stmtName} whose args are (setting name, value) pairs in the order written, e.g.
-     * ["transaction_isolation", "serializable", "transaction_read_only", "on"].
+     * SET TRANSACTION modes / SET SESSION CHARACTERISTICS AS TRANSACTION modes. With one mode this is the
+     * plain setting, e.g. SET transaction_isolation = 'serializable' (or default_transaction_isolation for
+     * SESSION CHARACTERISTICS). With several modes it is one VariableSetStmt named {@code stmtName}
+     * ("transaction" or "session_characteristics") whose args are (setting name, value) pairs in the
+     * order written, e.g. ["transaction_isolation", "serializable", "transaction_read_only", "on"].
      */
     private Node transactionSet(String stmtName, String prefix, int location) {
         List<String> modes = parseTransactionModes();
@@ -510,6 +512,9 @@ final class SqlParser {
                 case "not deferrable" -> { args.add(prefix + "transaction_deferrable"); args.add("off"); }
                 default -> { args.add(prefix + "transaction_isolation"); args.add(m.substring("isolation level ".length())); }
             }
+        }
+        if (args.size() == 2) {
+            return new VariableSetStmt(VariableSetStmt.Kind.SET_VALUE, args.get(0), List.of(args.get(1)), false, location);
         }
         return new VariableSetStmt(VariableSetStmt.Kind.SET_VALUE, stmtName, List.copyOf(args), false, location);
     }

@@ -186,6 +186,28 @@ class SelectExecutionTest {
     }
 
     @Test
+    void constantsAreFoldedWhilePlanning() {
+        // plan() raises errors of constant expressions before any row (PostgreSQL: while planning)
+        PgException e = assertThrows(PgException.class, () -> plan("select 1/0"));
+        assertEquals(SqlState.DIVISION_BY_ZERO, e.sqlState());
+        // analyze() defers them to finishPlanning (PostgreSQL plans at Bind) ...
+        PlannedStatement deferred = Planner.analyze(Parser.parse("select 1/0").get(0), new int[0], session);
+        assertEquals(1, deferred.resultColumns().size());
+        assertThrows(PgException.class, () -> deferred.finishPlanning(session));
+        // ... but analysis errors still come from analyze()
+        assertThrows(PgException.class, () -> Planner.analyze(Parser.parse("select 1 + 'a'::text").get(0), new int[0], session));
+        // arms that constants rule out are not folded; volatile functions are not evaluated at plan time
+        assertEquals("1", one("select case when 1 > 2 then 1/0 else 1 end"));
+        assertEquals("f", one("select false and 1/0 = 1"));
+        assertEquals(SqlState.DIVISION_BY_ZERO, assertThrows(PgException.class,
+                () -> plan("select case when random() > 2 then 1/0 else 1 end")).sqlState());
+        PlannedStatement r = plan("select random()");
+        Object a = r.start(new Object[0], session).next()[0];
+        Object b = r.start(new Object[0], session).next()[0];
+        assertTrue(!a.equals(b));
+    }
+
+    @Test
     void pgSleepChecksForInterrupts() {
         session.interruptChecks = 0;
         long t0 = System.nanoTime();

@@ -418,10 +418,10 @@ public final class Analyzer {
                 out = new Expr.Call(target, (a, c) -> {
                     String s = TypeIO.output(from, a[0], c.session());
                     return target == Types.NAME ? TypeIO.truncateName(s) : s;
-                }, List.of(e), true);
+                }, List.of(e), true, true);
             } else {
                 out = new Expr.Call(target, (a, c) -> TypeIO.input(target,
-                        from == Types.BPCHAR ? Casts.rtrimSpaces((String) a[0]) : (String) a[0], c.session()), List.of(e), true);
+                        from == Types.BPCHAR ? Casts.rtrimSpaces((String) a[0]) : (String) a[0], c.session()), List.of(e), true, true);
             }
         } else {
             Expr.Fn1 fn = Casts.castFunction(from, target);
@@ -878,7 +878,7 @@ public final class Analyzer {
                     conv.add(coerce(args.get(i), Types.TEXT, -1, i < d.args().length ? Casts.Context.IMPLICIT : Casts.Context.EXPLICIT,
                             leftmost(f.args().get(i)), null));
                 }
-                return new Expr.Call(d.result(), d.fn(), conv, d.strict());
+                return new Expr.Call(d.result(), d.fn(), conv, d.strict(), d.immutable());
             }
         }
         List<Functions.FuncDef> fixed = new ArrayList<>();
@@ -915,7 +915,7 @@ public final class Analyzer {
         for (int i = 0; i < args.size(); i++) {
             conv.add(coerce(args.get(i), d.args()[i], -1, Casts.Context.IMPLICIT, leftmost(f.args().get(i)), null));
         }
-        return new Expr.Call(d.result(), d.fn(), conv, d.strict());
+        return new Expr.Call(d.result(), d.fn(), conv, d.strict(), d.immutable());
     }
 
     private Expr functionStyleCast(String name, Expr arg, ExprNode.FuncCall f) {

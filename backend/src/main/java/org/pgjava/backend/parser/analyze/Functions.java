@@ -35,7 +35,16 @@ public final class Functions {
      * any type follow, passed as text (concat, concat_ws).
      */
     public record FuncDef(String name, int[] args, int result, Expr.FnN fn, boolean strict, boolean variadicText) {
+        /** True if the result depends only on the arguments (pg_proc.provolatile 'i'): foldable at plan time. */
+        public boolean immutable() {
+            return !NOT_IMMUTABLE.contains(name);
+        }
     }
+
+    /** Stable or volatile functions: never evaluated at plan time. */
+    private static final Set<String> NOT_IMMUTABLE = Set.of("version", "current_database", "current_schema",
+            "current_user", "session_user", "pg_backend_pid", "current_setting", "pg_sleep", "random", "concat",
+            "concat_ws");
 
     private static final Map<String, List<FuncDef>> FUNCS = new HashMap<>();
 

@@ -204,9 +204,14 @@ public final class TypeIO {
         }
     }
 
+    /**
+     * Length check as PostgreSQL's pq_getmsg* functions and the Bind caller do: too few bytes is 08P01
+     * "insufficient data left in message", too many is 22P03 "incorrect binary data format" (the protocol
+     * layer may append " in bind parameter n").
+     */
     private static void need(byte[] d, int n) {
         if (d.length < n) {
-            throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "insufficient data left in message");
+            throw PgException.error(SqlState.PROTOCOL_VIOLATION, "insufficient data left in message");
         }
         if (d.length > n) {
             throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "incorrect binary data format");

@@ -63,7 +63,9 @@ class TypeIOTest {
     void receiveRejectsWrongLengths() {
         PgException e = assertThrows(PgException.class, () -> TypeIO.receive(23, new byte[8]));
         assertEquals(SqlState.INVALID_BINARY_REPRESENTATION, e.sqlState());
-        assertThrows(PgException.class, () -> TypeIO.receive(20, new byte[3]));
+        e = assertThrows(PgException.class, () -> TypeIO.receive(20, new byte[3]));
+        assertEquals(SqlState.PROTOCOL_VIOLATION, e.sqlState());
+        assertEquals("insufficient data left in message", e.getMessage());
     }
 
     @Test
