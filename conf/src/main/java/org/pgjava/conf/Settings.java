@@ -669,7 +669,12 @@ public final class Settings {
      * Applies postgresql.conf entries (from {@link ConfigFile#parse}) with source FILE; later entries for the
      * same name win. At start ({@code reload} false) every setting may be set; on reload POSTMASTER settings
      * whose value changed keep their old value. On reload a setting that came from the file but is no longer
-     * in it goes back to its boot value, as in PostgreSQL. Valid entries are applied even when others fail.
+     * in it goes back to its boot value, as in PostgreSQL.
+     *
+     * <p>As in PostgreSQL: if any name is unrecognized, nothing at all is applied (the caller logs
+     * {@code configuration file "f" contains errors; no changes were applied}); other problems (invalid
+     * values, POSTMASTER changes on reload) leave the valid entries applied ({@code …; unaffected changes
+     * were applied}). At server start any problem is fatal for the caller.
      *
      * @return the problems, one PostgreSQL-style message each (empty when all applied): {@code unrecognized
      * configuration parameter "x" in file "f" line n}, {@code parameter "x" cannot be changed without
@@ -688,6 +693,7 @@ public final class Settings {
             last.remove(lower);
             last.put(lower, e);
         }
+        if (!problems.isEmpty()) return problems; // unrecognized names: no changes are applied
         if (reload) {
             for (Slot s : slots.values()) {
                 if (s.resetSource == SettingSource.FILE && !last.containsKey(s.def.name())) {

@@ -22,6 +22,7 @@ import org.pgjava.auth.PasswordVerifiers;
 import org.pgjava.catalog.authfile.AuthData;
 import org.pgjava.catalog.authfile.AuthFile;
 import org.pgjava.catalog.authfile.DatabaseEntry;
+import org.pgjava.catalog.authfile.MockAuthNonce;
 import org.pgjava.catalog.authfile.RoleEntry;
 import org.pgjava.conf.Encodings;
 import org.pgjava.conf.SettingContext;
@@ -44,7 +45,8 @@ import org.pgjava.conf.Settings;
  * listen_addresses, port, max_connections, shared_buffers, unix_socket_directories, datestyle, timezone,
  * lc_*, then every user-visible setting of the registry as a commented default, by category),
  * pg_hba.conf, pg_ident.conf, global/pg_auth ({@link AuthFile}: bootstrap superuser OID 10; databases
- * template1 OID 1, template0 OID 4 (no connections), postgres OID 5), empty base/1, base/4, base/5,
+ * template1 OID 1, template0 OID 4 (no connections), postgres OID 5), global/pg_mock_auth_nonce
+ * ({@link MockAuthNonce}), empty base/1, base/4, base/5,
  * pg_wal/, pg_xact/.
  *
  * <p>Errors print {@code initdb: error: ...} (and {@code initdb: hint: ...}) and return 1; nothing is left
@@ -169,8 +171,10 @@ public final class InitDb {
             out.println("ok");
 
             out.print("writing roles and databases ... ");
-            String verifier = password == null ? null : PasswordVerifiers.scramSha256(password, new SecureRandom());
+            SecureRandom random = new SecureRandom();
+            String verifier = password == null ? null : PasswordVerifiers.scramSha256(password, random);
             AuthFile.write(dir, bootstrapAuthData(o.superuser, verifier));
+            MockAuthNonce.create(dir, random);
             out.println("ok");
             out.print("syncing data to disk ... ");
             fsyncTree(dir);

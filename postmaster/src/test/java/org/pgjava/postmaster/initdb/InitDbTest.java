@@ -66,6 +66,7 @@ class InitDbTest {
         assertFalse(auth.database("template0").orElseThrow().allowConnections());
         assertTrue(auth.database("template0").orElseThrow().isTemplate());
         assertEquals(5, auth.database("postgres").orElseThrow().oid());
+        assertEquals(32, org.pgjava.catalog.authfile.MockAuthNonce.read(d).length);
 
         // the generated postgresql.conf is valid and every line applies
         Settings s = Settings.defaults();
