@@ -409,7 +409,7 @@ public final class PostgresMain {
             xact.startCommand();
             if (implicitBlock) xact.beginImplicitBlock();
             activity(raw.stmt() instanceof UtilityStatement u ? u.commandTag() : commandWord(query, raw));
-            PreparedStatementEntry stmt = prepare("", query, raw, new int[0]);
+            PreparedStatementEntry stmt = prepare("", query, raw, null);
             Portal portal = new Portal("", stmt, new Object[0], null);
             try {
                 if (stmt.returnsRows()) out.rowDescription(stmt.columns(), null);
@@ -436,16 +436,21 @@ public final class PostgresMain {
                 || t.kind() == TransactionStmt.Kind.ROLLBACK_TO || t.kind() == TransactionStmt.Kind.PREPARE);
     }
 
-    /** Plans (or, for utility statements, describes) one statement. */
+    /**
+     * Plans (or, for utility statements, describes) one statement. A simple Query ({@code paramTypes} null)
+     * plans fully now; a Parse only analyzes, and planning finishes at Bind (PostgreSQL plans extended-query
+     * statements at Bind, so errors of constant expressions such as 1/0 surface there).
+     */
     private PreparedStatementEntry prepare(String name, String query, RawStatement raw, int[] paramTypes) {
+        int[] declared = paramTypes == null ? new int[0] : paramTypes;
         if (raw == null) {
-            return new PreparedStatementEntry(name, query, null, null, null, paramTypes, List.of(), "");
+            return new PreparedStatementEntry(name, query, null, null, null, declared, List.of(), "");
         }
         if (raw.stmt() instanceof UtilityStatement u) {
-            return new PreparedStatementEntry(name, query, raw, u, null, paramTypes, utilityColumns(u),
+            return new PreparedStatementEntry(name, query, raw, u, null, declared, utilityColumns(u),
                     u.commandTag());
         }
-        var plan = Planner.plan(raw, paramTypes, context);
+        var plan = paramTypes == null ? Planner.plan(raw, null, context) : Planner.analyze(raw, paramTypes, context);
         return new PreparedStatementEntry(name, query, raw, null, plan, plan.parameterTypes(),
                 plan.resultColumns(), commandWord(query, raw));
     }
@@ -555,6 +560,7 @@ public final class PostgresMain {
         short[] resultFormats = new short[numResultFormats];
         for (int i = 0; i < numResultFormats; i++) resultFormats[i] = in.getInt16();
         in.end();
+        if (stmt.plan() != null) stmt.plan().finishPlanning(context);
 
         int ncols = stmt.columns().size();
         if (numResultFormats > 1 && numResultFormats != ncols) {

@@ -390,6 +390,21 @@ class PostgresMainTest {
     }
 
     @Test
+    void constantExpressionErrorsComeAtPlanningTime() {
+        // simple Query: planning fails before any RowDescription; extended: Parse succeeds, Bind fails
+        Result r = converse(new FrontendMessages().query("SELECT 1/0")
+                .parse("", "SELECT 1/0").bind("", "").describe('P', "").execute("", 0).sync().terminate());
+        assertEquals(List.of("E ERROR 22012 division by zero", "Z I",
+                "1", "E ERROR 22012 division by zero", "Z I"), r.afterStartup());
+    }
+
+    @Test
+    void parametersInSimpleQueryAreUndefined() {
+        Result r = converse(new FrontendMessages().query("SELECT $1").terminate());
+        assertEquals("E ERROR 42P02 there is no parameter $1 @8", r.afterStartup().get(0));
+    }
+
+    @Test
     void errorInExtendedInsideBlock() {
         Result r = converse(new FrontendMessages().query("BEGIN").parse("", "SELECT $1::int4", 23).bind("", "", "x1")
                 .execute("", 0).sync().parse("", "SELECT 1").sync()
