@@ -587,6 +587,38 @@ class PostgresMainTest {
         }
     }
 
+    @Test
+    void structuredFuzzWithValidFramingNeverEscapesRun() {
+        Random rnd = new Random(4242);
+        String types = "QPBDESHCXFdcf";
+        for (int i = 0; i < 300; i++) {
+            FrontendMessages fm = new FrontendMessages();
+            int n = 1 + rnd.nextInt(12);
+            for (int k = 0; k < n; k++) {
+                byte[] body = new byte[rnd.nextInt(24)];
+                rnd.nextBytes(body);
+                if (rnd.nextBoolean()) {
+                    for (int j = 0; j < body.length; j++) body[j] = (byte) (body[j] & 0x7f);
+                }
+                fm.raw(types.charAt(rnd.nextInt(types.length())), body);
+            }
+            Result r = runOnce(params(), fm.bytes(), i, 1 + rnd.nextInt(7), 0);
+            assertTrue(r.channel().closed);
+            assertEquals(STARTUP, r.messages().subList(0, STARTUP.size()));
+        }
+    }
+
+    @Test
+    void largeResultsStreamAndFlushesFollowReadyForQuery() {
+        String big = "x".repeat(200_000);
+        FrontendMessages fm = new FrontendMessages().query("SELECT '" + big + "'").query("SELECT 1").query("SELECT 2");
+        Result r = converse(fm.terminate());
+        assertEquals(List.of("T ?column?:25:0", "D " + big, "C SELECT 1", "Z I",
+                "T ?column?:23:0", "D 1", "C SELECT 1", "Z I",
+                "T ?column?:23:0", "D 2", "C SELECT 1", "Z I"), r.afterStartup());
+        assertEquals(4, r.channel().flushes, "one flush per ReadyForQuery (startup + 3 queries)");
+    }
+
     // ------------------------------------------------------------------------------------------ encodings
 
     @Test
