@@ -280,6 +280,14 @@ class PostgresMainTest {
     }
 
     @Test
+    void clientMinMessagesFiltersWarnings() {
+        Result r = converse(new FrontendMessages().query("SET client_min_messages = error").query("COMMIT")
+                .query("RESET client_min_messages").query("COMMIT").terminate());
+        assertEquals(List.of("C SET", "Z I", "C COMMIT", "Z I", "C RESET", "Z I",
+                "N WARNING 25P01 there is no transaction in progress", "C COMMIT", "Z I"), r.afterStartup());
+    }
+
+    @Test
     void savepoints() {
         Result r = converse(new FrontendMessages().query("SAVEPOINT a")
                 .query("BEGIN; SAVEPOINT a; SET application_name = 'sp'; ROLLBACK TO a; SHOW application_name")
