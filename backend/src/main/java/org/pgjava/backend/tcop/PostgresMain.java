@@ -320,7 +320,7 @@ public final class PostgresMain {
             }
         } catch (PgException e) {
             if (e.severity().ordinal() >= Severity.FATAL.ordinal()) return fatal(e);
-            recoverFromError(e);
+            recoverFromError(e.severity().isError() ? e : e.withSeverity(Severity.ERROR));
         } catch (StackOverflowError e) {
             recoverFromError(PgException.error(SqlState.STATEMENT_TOO_COMPLEX, "stack depth limit exceeded")
                     .withHint("Increase the configuration parameter \"max_stack_depth\" (currently 2048kB), "
