@@ -106,6 +106,11 @@ final class SqlParser {
         return PgException.notSupported(what + " is not supported yet").withPosition(at.start() + 1);
     }
 
+    /** 0A000 for a feature named in the plural ("subqueries are not supported yet"). */
+    private static PgException notSupportedPlural(String what, Token at) {
+        return PgException.notSupported(what + " are not supported yet").withPosition(at.start() + 1);
+    }
+
     // ------------------------------------------------------------------ statements
 
     /** Parses every statement of the query string. */
@@ -737,7 +742,7 @@ final class SqlParser {
                 names.add(colLabel());
             }
             if (is(Token.Kind.LPAREN)) {
-                throw notSupported("functions in FROM", t);
+                throw notSupportedPlural("functions in FROM", t);
             }
             String alias = null;
             if (acceptKw("as")) {
@@ -746,7 +751,7 @@ final class SqlParser {
                 alias = colId();
             }
             if (is(Token.Kind.LPAREN)) {
-                throw notSupported("column aliases in FROM", cur());
+                throw notSupportedPlural("column aliases in FROM", cur());
             }
             if (isJoinWord()) {
                 throw notSupported("JOIN", cur());
@@ -1063,7 +1068,7 @@ final class SqlParser {
                 TypeName tn = parseTypeName();
                 e = new ExprNode.TypeCast(e, tn, t.start());
             } else if (is(Token.Kind.LBRACKET)) {
-                throw notSupported("array subscripts", cur());
+                throw notSupportedPlural("array subscripts", cur());
             } else {
                 return e;
             }
@@ -1111,15 +1116,15 @@ final class SqlParser {
             case LPAREN: {
                 advance();
                 if (isKw("select") || isKw("values") || isKw("with")) {
-                    throw notSupported("subqueries", t);
+                    throw notSupportedPlural("subqueries", t);
                 }
                 ExprNode e = parseExpr();
                 if (is(Token.Kind.COMMA)) {
-                    throw notSupported("row constructors", t);
+                    throw notSupportedPlural("row constructors", t);
                 }
                 expect(Token.Kind.RPAREN);
                 if (is(Token.Kind.DOT) || is(Token.Kind.LBRACKET)) {
-                    throw notSupported("field selection and subscripts", cur());
+                    throw notSupportedPlural("field selection and subscripts", cur());
                 }
                 return e;
             }
@@ -1278,7 +1283,7 @@ final class SqlParser {
             do {
                 if (cur().kind() == Token.Kind.IDENT && (peekTok(1).kind() == Token.Kind.EQUALS_GREATER
                         || peekTok(1).kind() == Token.Kind.COLON_EQUALS)) {
-                    throw notSupported("named arguments", cur());
+                    throw notSupportedPlural("named arguments", cur());
                 }
                 args.add(parseExpr());
             } while (accept(Token.Kind.COMMA));

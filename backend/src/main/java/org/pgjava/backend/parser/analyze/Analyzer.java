@@ -67,8 +67,8 @@ public final class Analyzer {
         if (!s.orderBy().isEmpty()) {
             throw PgException.notSupported("ORDER BY is not supported yet").withPosition(s.orderBy().get(0).location() + 1);
         }
-        Expr limit = s.limit() == null ? null : coerce(analyze(s.limit()), Types.INT8, -1, Casts.Context.IMPLICIT, leftmost(s.limit()), "LIMIT");
-        Expr offset = s.offset() == null ? null : coerce(analyze(s.offset()), Types.INT8, -1, Casts.Context.IMPLICIT, leftmost(s.offset()), "OFFSET");
+        Expr limit = s.limit() == null ? null : limitValue(s.limit(), "LIMIT");
+        Expr offset = s.offset() == null ? null : limitValue(s.offset(), "OFFSET");
         if (s.valuesLists() != null) {
             return analyzeValues(s, limit, offset);
         }
@@ -109,6 +109,16 @@ public final class Analyzer {
         List<Expr[]> rows = new ArrayList<>();
         rows.add(row);
         return new Query(names, types, typmods, rows, where, limit, offset);
+    }
+
+    /** transformLimitClause: coerced to bigint by assignment rules. */
+    private Expr limitValue(ExprNode n, String clause) {
+        Expr e = analyze(n);
+        if (e.type != Types.UNKNOWN && !Casts.canCast(e.type, Types.INT8, Casts.Context.ASSIGNMENT)) {
+            throw PgException.error(SqlState.DATATYPE_MISMATCH, "argument of " + clause + " must be type bigint, not type "
+                    + TypeIO.typeName(e.type)).withPosition(leftmost(n) + 1);
+        }
+        return coerce(e, Types.INT8, -1, Casts.Context.ASSIGNMENT, leftmost(n), clause);
     }
 
     private Query analyzeValues(SelectStmt s, Expr limit, Expr offset) {
@@ -673,8 +683,10 @@ public final class Analyzer {
         String base = tn.baseName();
         if (names.size() > 2 || (names.size() == 2 && !names.get(0).equals("pg_catalog"))) {
             if (names.size() == 2) {
-                throw PgException.error(SqlState.UNDEFINED_OBJECT, "type \"" + String.join(".", names) + "\" does not exist")
-                        .withPosition(tn.location() + 1);
+                throw PgException.error(SqlState.UNDEFINED_OBJECT, "type \"" + String.join(".", names) + "\" does not exist");
+            }
+            if (names.size() == 3) {
+                throw PgException.notSupported("cross-database references are not implemented: " + String.join(".", names));
             }
             throw PgException.error(SqlState.SYNTAX_ERROR, "improper qualified name (too many dotted names): "
                     + String.join(".", names)).withPosition(tn.location() + 1);

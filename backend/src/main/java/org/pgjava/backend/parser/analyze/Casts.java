@@ -277,6 +277,9 @@ public final class Casts {
                 default: break;
             }
         }
+        if (from == Types.BOOL && Types.isStringLike(to)) {
+            return a -> ((Boolean) a) ? "true" : "false"; // booltext, not boolout
+        }
         if (from == Types.BOOL && to == Types.INT4) {
             return a -> ((Boolean) a) ? 1 : 0;
         }
@@ -334,7 +337,7 @@ public final class Casts {
         if (from == to) {
             return false;
         }
-        boolean builtin = castFunction(from, to) != null
+        boolean builtin = (from == Types.BOOL && Types.isStringLike(to)) || castFunction(from, to) != null
                 || (Types.isStringLike(from) && Types.isStringLike(to))
                 || (from == Types.CHAR && Types.isStringLike(to));
         return !builtin && (Types.isStringLike(to) || Types.isStringLike(from));

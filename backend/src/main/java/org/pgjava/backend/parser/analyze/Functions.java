@@ -342,14 +342,19 @@ public final class Functions {
         f1("octet_length", T, I4, a -> s(a).getBytes(StandardCharsets.UTF_8).length);
         f1("octet_length", Types.BYTEA, I4, a -> ((byte[]) a).length);
         f1("bit_length", T, I4, a -> s(a).getBytes(StandardCharsets.UTF_8).length * 8);
-        f1("upper", T, T, a -> s(a).toUpperCase(java.util.Locale.ROOT));
-        f1("lower", T, T, a -> s(a).toLowerCase(java.util.Locale.ROOT));
+        f1("upper", T, T, a -> asciiUpper(s(a)));
+        f1("lower", T, T, a -> asciiLower(s(a)));
         f1("initcap", T, T, a -> {
             StringBuilder sb = new StringBuilder();
             boolean start = true;
             for (char ch : s(a).toCharArray()) {
-                sb.append(start ? Character.toUpperCase(ch) : Character.toLowerCase(ch));
-                start = !Character.isLetterOrDigit(ch);
+                boolean alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+                if (start) {
+                    sb.append(ch >= 'a' && ch <= 'z' ? (char) (ch - 32) : ch);
+                } else {
+                    sb.append(ch >= 'A' && ch <= 'Z' ? (char) (ch + 32) : ch);
+                }
+                start = !alnum && ch < 0x80;
             }
             return sb.toString();
         });
@@ -456,6 +461,31 @@ public final class Functions {
             }
             return sb.toString();
         }, false, true));
+    }
+
+    /**
+     * Case mapping of the C locale (pgjava's databases use LC_CTYPE C, like the reference server): only
+     * ASCII letters change.
+     */
+    public static String asciiUpper(String s) {
+        char[] c = s.toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] >= 'a' && c[i] <= 'z') {
+                c[i] = (char) (c[i] - 32);
+            }
+        }
+        return new String(c);
+    }
+
+    /** C-locale lower-casing: only ASCII letters change. */
+    public static String asciiLower(String s) {
+        char[] c = s.toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] >= 'A' && c[i] <= 'Z') {
+                c[i] = (char) (c[i] + 32);
+            }
+        }
+        return new String(c);
     }
 
     private static int strpos(String s, String sub) {
