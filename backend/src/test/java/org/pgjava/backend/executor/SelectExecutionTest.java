@@ -153,6 +153,8 @@ class SelectExecutionTest {
         assertEquals("a12.5|a,b,3", one("select concat('a', 1, null, 2.5), concat_ws(',', 'a', null, 'b', 3)"));
         assertEquals("3|-3|2.57|1200|2|4", one("select round(2.5), round(-2.5), round(2.567, 2), round(1234.5, -2), round(2.5::float8), round(3.5::float8)"));
         assertEquals(SqlState.FEATURE_NOT_SUPPORTED, error("select set_config('a', 'b', false)").sqlState());
+        assertEquals("t|36", one("select 'a0eebc999c0b4ef8bb6d6bb9bd380a11'::uuid < 'f0eebc999c0b4ef8bb6d6bb9bd380a11'::uuid, "
+                + "length(gen_random_uuid()::text)"));
     }
 
     @Test

@@ -711,6 +711,7 @@ public final class Analyzer {
             case "bytea" -> Types.BYTEA;
             case "unknown" -> Types.UNKNOWN;
             case "void" -> Types.VOID;
+            case "uuid" -> Types.UUID;
             default -> {
                 org.pgjava.catalog.BuiltinType bt = org.pgjava.catalog.BuiltinType.byName(base);
                 if (bt != null || base.equals("timetz") || base.equals("time") || base.equals("interval")

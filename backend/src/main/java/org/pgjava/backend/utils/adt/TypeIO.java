@@ -14,11 +14,11 @@ import org.pgjava.conf.errors.SqlState;
  * <p>Java representations: bool Boolean, int2 Short, int4 Integer, int8 Long, float4 Float, float8
  * Double, numeric BigDecimal (scale = display scale) or {@link NumericSpecial} for NaN/±Infinity,
  * text/varchar/bpchar/name/unknown String, "char" String of length 0 or 1, oid Long (0..4294967295),
- * bytea byte[], void the empty String.
+ * bytea byte[], void the empty String, uuid java.util.UUID.
  *
  * <p>Binary formats (all big-endian): bool 1 byte 0/1; int2/int4/int8 2/4/8-byte two's complement;
  * float4/float8 IEEE 754; oid 4-byte unsigned; "char" 1 byte; text/varchar/bpchar/name/unknown UTF-8
- * bytes; bytea the raw bytes; void no bytes; numeric see {@link Numerics#send}.
+ * bytes; bytea the raw bytes; void no bytes; uuid the 16 bytes; numeric see {@link Numerics#send}.
  */
 public final class TypeIO {
     private TypeIO() {
@@ -40,6 +40,7 @@ public final class TypeIO {
     static final int VARCHAR = 1043;
     static final int NUMERIC = 1700;
     static final int VOID = 2278;
+    static final int UUID = 2950;
 
     /** extra_float_digits of the session (1 when there is no session or no such setting). */
     static int extraFloatDigits(SessionContext ctx) {
@@ -74,6 +75,7 @@ public final class TypeIO {
             case NUMERIC: return Numerics.output(value);
             case TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, CHAR, VOID: return (String) value;
             case BYTEA: return byteaHex(ctx) ? Bytea.hexOut((byte[]) value) : Bytea.escapeOut((byte[]) value);
+            case UUID: return value.toString();
             default:
                 throw PgException.notSupported("output of type " + typeName(typeOid) + " is not supported yet");
         }
@@ -83,7 +85,7 @@ public final class TypeIO {
     public static boolean hasBinary(int typeOid) {
         return switch (typeOid) {
             case BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, TEXT, OID, FLOAT4, FLOAT8, UNKNOWN, BPCHAR, VARCHAR,
-                 NUMERIC, VOID -> true;
+                 NUMERIC, VOID, UUID -> true;
             default -> false;
         };
     }
@@ -109,6 +111,13 @@ public final class TypeIO {
             }
             case BYTEA: return ((byte[]) value).clone();
             case VOID: return new byte[0];
+            case UUID: {
+                java.util.UUID u = (java.util.UUID) value;
+                byte[] b = new byte[16];
+                System.arraycopy(int8Bytes(u.getMostSignificantBits()), 0, b, 0, 8);
+                System.arraycopy(int8Bytes(u.getLeastSignificantBits()), 0, b, 8, 8);
+                return b;
+            }
             default:
                 throw PgException.notSupported("binary output of type " + typeName(typeOid) + " is not supported yet");
         }
@@ -151,9 +160,56 @@ public final class TypeIO {
             }
             case BYTEA: return Bytea.parse(text);
             case VOID: return "";
+            case UUID: return parseUuid(text);
             default:
                 throw PgException.notSupported("input of type " + typeName(typeOid) + " is not supported yet");
         }
+    }
+
+    /**
+     * uuid_in: 32 hex digits, optionally in braces, with an optional hyphen after any group of four
+     * digits. @throws PgException 22P02
+     */
+    public static java.util.UUID parseUuid(String s) {
+        int i = 0;
+        int n = s.length();
+        boolean braces = n > 0 && s.charAt(0) == '{';
+        if (braces) {
+            i++;
+        }
+        long hi = 0;
+        long lo = 0;
+        int digits = 0;
+        boolean ok = true;
+        while (digits < 32) {
+            if (i >= n) {
+                ok = false;
+                break;
+            }
+            int d = Character.digit(s.charAt(i), 16);
+            if (d < 0 || s.charAt(i) > 0x7f) {
+                ok = false;
+                break;
+            }
+            if (digits < 16) {
+                hi = (hi << 4) | d;
+            } else {
+                lo = (lo << 4) | d;
+            }
+            digits++;
+            i++;
+            if (digits % 4 == 0 && digits < 32 && i < n && s.charAt(i) == '-') {
+                i++;
+            }
+        }
+        if (ok && braces) {
+            ok = i < n && s.charAt(i) == '}';
+            i++;
+        }
+        if (!ok || i != n) {
+            throw PgException.error(SqlState.INVALID_TEXT_REPRESENTATION, "invalid input syntax for type uuid: \"" + s + "\"");
+        }
+        return new java.util.UUID(hi, lo);
     }
 
     /** name input: at most 63 bytes, cut at a character boundary. */
@@ -199,6 +255,16 @@ public final class TypeIO {
             case CHAR: return data.length == 0 ? "" : String.valueOf((char) (data[0] & 0xFF));
             case BYTEA: return data.clone();
             case VOID: return "";
+            case UUID: {
+                need(data, 16);
+                long hi = 0;
+                long lo = 0;
+                for (int i = 0; i < 8; i++) {
+                    hi = (hi << 8) | (data[i] & 0xFF);
+                    lo = (lo << 8) | (data[8 + i] & 0xFF);
+                }
+                return new java.util.UUID(hi, lo);
+            }
             default:
                 throw PgException.notSupported("binary input of type " + typeName(typeOid) + " is not supported yet");
         }
