@@ -42,6 +42,14 @@ public interface AuthExchange {
     /** The first message to send (the authentication request), or null when there is nothing to ask (trust). */
     byte[] start();
 
+    /**
+     * Whether this exchange speaks SASL (its client messages are SASLInitialResponse/SASLResponse): picks the
+     * wording of {@link AuthExchanges#unexpectedMessage}.
+     */
+    default boolean usesSasl() {
+        return false;
+    }
+
     /** The outcome right after {@link #start()}: SUCCESS for trust, CONTINUE for everything else. */
     default Step startOutcome() {
         return new Step(null, Outcome.CONTINUE, null);

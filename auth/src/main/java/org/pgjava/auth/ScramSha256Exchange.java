@@ -77,6 +77,11 @@ final class ScramSha256Exchange implements AuthExchange {
     }
 
     @Override
+    public boolean usesSasl() {
+        return true;
+    }
+
+    @Override
     public byte[] start() {
         if (state != State.NEW) throw new IllegalStateException("already started");
         state = State.INIT;

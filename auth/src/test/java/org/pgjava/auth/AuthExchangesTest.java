@@ -2,6 +2,7 @@ package org.pgjava.auth;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -261,11 +262,14 @@ class AuthExchangesTest {
     @Test
     void md5FallsBackToScram() {
         String scram = PasswordVerifiers.scramSha256("secret", random);
-        assertArrayEquals(BackendMessages.authenticationSasl(List.of("SCRAM-SHA-256")),
-                AuthExchanges.create(AuthMethod.MD5, "bob", scram, random).start());
+        AuthExchange x = AuthExchanges.create(AuthMethod.MD5, "bob", scram, random);
+        assertTrue(x.usesSasl());
+        assertArrayEquals(BackendMessages.authenticationSasl(List.of("SCRAM-SHA-256")), x.start());
         assertArrayEquals(BackendMessages.authenticationSasl(List.of("SCRAM-SHA-256")),
                 AuthExchanges.create(AuthMethod.MD5, "ghost", null, random).start(), "no password and password_encryption=scram-sha-256");
-        assertEquals(13, AuthExchanges.create(AuthMethod.MD5, "ghost", null, random, "md5", new byte[0]).start().length);
+        AuthExchange m = AuthExchanges.create(AuthMethod.MD5, "ghost", null, random, "md5", new byte[0]);
+        assertEquals(13, m.start().length);
+        assertFalse(m.usesSasl());
     }
 
     @Test

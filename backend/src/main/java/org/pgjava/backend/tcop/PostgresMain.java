@@ -245,8 +245,8 @@ public final class PostgresMain {
                 default -> "idle";
             });
         }
-        cancelPending = false;   // a cancel that arrives while idle is forgotten
         int type = in.readType();
+        cancelPending = false;   // a cancel that arrived while idle is forgotten, as in PostgreSQL
         if (type < 0) {
             boolean inTransaction = xact.inTransaction();
             if (inTransaction) LOG.info("unexpected EOF on client connection with an open transaction");
@@ -320,7 +320,7 @@ public final class PostgresMain {
             }
         } catch (PgException e) {
             if (e.severity().ordinal() >= Severity.FATAL.ordinal()) return fatal(e);
-            recoverFromError(e);
+            recoverFromError(e.severity().isError() ? e : e.withSeverity(Severity.ERROR));
         } catch (StackOverflowError e) {
             recoverFromError(PgException.error(SqlState.STATEMENT_TOO_COMPLEX, "stack depth limit exceeded")
                     .withHint("Increase the configuration parameter \"max_stack_depth\" (currently 2048kB), "
@@ -409,7 +409,7 @@ public final class PostgresMain {
             xact.startCommand();
             if (implicitBlock) xact.beginImplicitBlock();
             activity(raw.stmt() instanceof UtilityStatement u ? u.commandTag() : commandWord(query, raw));
-            PreparedStatementEntry stmt = prepare("", query, raw, new int[0]);
+            PreparedStatementEntry stmt = prepare("", query, raw, null);
             Portal portal = new Portal("", stmt, new Object[0], null);
             try {
                 if (stmt.returnsRows()) out.rowDescription(stmt.columns(), null);
@@ -436,16 +436,21 @@ public final class PostgresMain {
                 || t.kind() == TransactionStmt.Kind.ROLLBACK_TO || t.kind() == TransactionStmt.Kind.PREPARE);
     }
 
-    /** Plans (or, for utility statements, describes) one statement. */
+    /**
+     * Plans (or, for utility statements, describes) one statement. A simple Query ({@code paramTypes} null)
+     * plans fully now; a Parse only analyzes, and planning finishes at Bind (PostgreSQL plans extended-query
+     * statements at Bind, so errors of constant expressions such as 1/0 surface there).
+     */
     private PreparedStatementEntry prepare(String name, String query, RawStatement raw, int[] paramTypes) {
+        int[] declared = paramTypes == null ? new int[0] : paramTypes;
         if (raw == null) {
-            return new PreparedStatementEntry(name, query, null, null, null, paramTypes, List.of(), "");
+            return new PreparedStatementEntry(name, query, null, null, null, declared, List.of(), "");
         }
         if (raw.stmt() instanceof UtilityStatement u) {
-            return new PreparedStatementEntry(name, query, raw, u, null, paramTypes, utilityColumns(u),
+            return new PreparedStatementEntry(name, query, raw, u, null, declared, utilityColumns(u),
                     u.commandTag());
         }
-        var plan = Planner.plan(raw, paramTypes, context);
+        var plan = paramTypes == null ? Planner.plan(raw, null, context) : Planner.analyze(raw, paramTypes, context);
         return new PreparedStatementEntry(name, query, raw, null, plan, plan.parameterTypes(),
                 plan.resultColumns(), commandWord(query, raw));
     }
@@ -541,8 +546,7 @@ public final class PostgresMain {
                     textKnown = true;
                     params[i] = TypeIO.input(types[i], text, context);
                 } else if (format == 1) {
-                    byte[] data = in.getBytes(len);
-                    params[i] = TypeIO.receive(types[i], data);
+                    params[i] = receiveBinary(types[i], len, i + 1);
                 } else {
                     throw unsupportedFormat(format);
                 }
@@ -556,6 +560,7 @@ public final class PostgresMain {
         short[] resultFormats = new short[numResultFormats];
         for (int i = 0; i < numResultFormats; i++) resultFormats[i] = in.getInt16();
         in.end();
+        if (stmt.plan() != null) stmt.plan().finishPlanning(context);
 
         int ncols = stmt.columns().size();
         if (numResultFormats > 1 && numResultFormats != ncols) {
@@ -569,6 +574,34 @@ public final class PostgresMain {
         }
         portals.put(portalName, new Portal(portalName, stmt, params, formats));
         out.empty('2');
+    }
+
+    /**
+     * A binary Bind parameter: typreceive via {@link TypeIO#receive}, with exec_bind_message's framing rules:
+     * reading past the value is 08P01 {@code insufficient data left in message}, bytes left over are 22P03
+     * {@code incorrect binary data format in bind parameter N}. Text types arrive in the client encoding
+     * (textrecv converts like text input), so they are decoded here.
+     */
+    private Object receiveBinary(int type, int len, int paramNo) {
+        if (type == BuiltinType.TEXT.oid() || type == BuiltinType.VARCHAR.oid() || type == BuiltinType.BPCHAR.oid()
+                || type == BuiltinType.NAME.oid() || type == BuiltinType.UNKNOWN.oid()) {
+            return TypeIO.input(type, in.getText(len), context);
+        }
+        byte[] data = in.getBytes(len);
+        try {
+            return TypeIO.receive(type, data);
+        } catch (PgException e) {
+            if (e.sqlState() == SqlState.INVALID_BINARY_REPRESENTATION) {
+                if ("insufficient data left in message".equals(e.getMessage())) {
+                    throw PgException.error(SqlState.PROTOCOL_VIOLATION, "insufficient data left in message");
+                }
+                if ("incorrect binary data format".equals(e.getMessage())) {
+                    throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION,
+                            "incorrect binary data format in bind parameter " + paramNo);
+                }
+            }
+            throw e;
+        }
     }
 
     private static PgException unsupportedFormat(int format) {

@@ -180,10 +180,10 @@ class PostgresMainTest {
 
     @Test
     void errorInsideBlockAbortsUntilRollback() {
-        Result r = converse(new FrontendMessages().query("BEGIN").query("SELECT 1/0").query("SELECT 1")
+        Result r = converse(new FrontendMessages().query("BEGIN").query("SELECT nosuch").query("SELECT 1")
                 .query("COMMIT").query("SELECT 1").terminate());
         assertEquals(List.of("C BEGIN", "Z T",
-                "E ERROR 22012 division by zero", "Z E",
+                "E ERROR 42703 column \"nosuch\" does not exist @8", "Z E",
                 "E ERROR 25P02 current transaction is aborted, commands ignored until end of transaction block", "Z E",
                 "C ROLLBACK", "Z I",
                 "T ?column?:23:0", "D 1", "C SELECT 1", "Z I"), r.afterStartup());
@@ -192,9 +192,9 @@ class PostgresMainTest {
 
     @Test
     void errorInMultiStatementQueryAbortsTheRest() {
-        Result r = converse(new FrontendMessages().query("SET application_name = 'x'; SELECT 1/0; SELECT 2")
+        Result r = converse(new FrontendMessages().query("SET application_name = 'x'; SELECT nosuch; SELECT 2")
                 .query("SHOW application_name").terminate());
-        assertEquals(List.of("C SET", "E ERROR 22012 division by zero", "Z I",
+        assertEquals(List.of("C SET", "E ERROR 42703 column \"nosuch\" does not exist @36", "Z I",
                 "T application_name:25:0", "D ", "C SHOW", "Z I"), r.afterStartup());
     }
 
@@ -203,6 +203,19 @@ class PostgresMainTest {
         Result r = converse(new FrontendMessages().query("SELECT 1; BEGIN; SELECT 2").query("ROLLBACK").terminate());
         assertEquals(List.of("T ?column?:23:0", "D 1", "C SELECT 1", "C BEGIN", "T ?column?:23:0", "D 2",
                 "C SELECT 1", "Z T", "C ROLLBACK", "Z I"), r.afterStartup());
+    }
+
+    @Test
+    void commitInsideImplicitBlockWarnsAndCommits() {
+        Result r = converse(new FrontendMessages().query("SELECT 1; COMMIT; SELECT 2")
+                .query("SELECT 1; SAVEPOINT a").query("SELECT 1; DISCARD ALL").terminate());
+        assertEquals(List.of("T ?column?:23:0", "D 1", "C SELECT 1",
+                "N WARNING 25P01 there is no transaction in progress", "C COMMIT",
+                "T ?column?:23:0", "D 2", "C SELECT 1", "Z I",
+                "T ?column?:23:0", "D 1", "C SELECT 1",
+                "E ERROR 25P01 SAVEPOINT can only be used in transaction blocks", "Z I",
+                "T ?column?:23:0", "D 1", "C SELECT 1",
+                "E ERROR 25001 DISCARD ALL cannot run inside a transaction block", "Z I"), r.afterStartup());
     }
 
     @Test
@@ -267,6 +280,14 @@ class PostgresMainTest {
     }
 
     @Test
+    void clientMinMessagesFiltersWarnings() {
+        Result r = converse(new FrontendMessages().query("SET client_min_messages = error").query("COMMIT")
+                .query("RESET client_min_messages").query("COMMIT").terminate());
+        assertEquals(List.of("C SET", "Z I", "C COMMIT", "Z I", "C RESET", "Z I",
+                "N WARNING 25P01 there is no transaction in progress", "C COMMIT", "Z I"), r.afterStartup());
+    }
+
+    @Test
     void savepoints() {
         Result r = converse(new FrontendMessages().query("SAVEPOINT a")
                 .query("BEGIN; SAVEPOINT a; SET application_name = 'sp'; ROLLBACK TO a; SHOW application_name")
@@ -279,6 +300,20 @@ class PostgresMainTest {
                 "C ROLLBACK", "Z T",
                 "C RELEASE", "Z T",
                 "C COMMIT", "Z I"), r.afterStartup());
+    }
+
+    @Test
+    void errorInsideSavepointUndoesOnlyItsLevel() {
+        // the same conversation on PostgreSQL 15 gives exactly this sequence
+        Result r = converse(new FrontendMessages()
+                .query("begin; set application_name='y'; savepoint a; set application_name='z'; select nosuch")
+                .query("show application_name").query("rollback to a; show application_name")
+                .query("release a; commit; show application_name").terminate());
+        assertEquals(List.of("C BEGIN", "C SET", "C SAVEPOINT", "C SET",
+                "E ERROR 42703 column \"nosuch\" does not exist @80", "S application_name=y", "Z E",
+                "E ERROR 25P02 current transaction is aborted, commands ignored until end of transaction block", "Z E",
+                "C ROLLBACK", "T application_name:25:0", "D y", "C SHOW", "Z T",
+                "C RELEASE", "C COMMIT", "T application_name:25:0", "D y", "C SHOW", "Z I"), r.afterStartup());
     }
 
     @Test
@@ -355,19 +390,34 @@ class PostgresMainTest {
     @Test
     void errorSkipsUntilSync() {
         Result r = converse(new FrontendMessages()
-                .parse("", "SELECT 1/0").bind("", "").execute("", 0)
+                .parse("", "SELECT $1::int4", 23).bind("", "", "x1").execute("", 0)
                 .parse("x", "SELECT 1").bind("", "x").execute("", 0).query("SELECT 7").sync()
                 .query("SELECT 3").terminate());
-        assertEquals(List.of("1", "2", "E ERROR 22012 division by zero", "Z I",
+        assertEquals(List.of("1", "E ERROR 22P02 invalid input syntax for type integer: \"x1\"", "Z I",
                 "T ?column?:23:0", "D 3", "C SELECT 1", "Z I"), r.afterStartup());
     }
 
     @Test
+    void constantExpressionErrorsComeAtPlanningTime() {
+        // simple Query: planning fails before any RowDescription; extended: Parse succeeds, Bind fails
+        Result r = converse(new FrontendMessages().query("SELECT 1/0")
+                .parse("", "SELECT 1/0").bind("", "").describe('P', "").execute("", 0).sync().terminate());
+        assertEquals(List.of("E ERROR 22012 division by zero", "Z I",
+                "1", "E ERROR 22012 division by zero", "Z I"), r.afterStartup());
+    }
+
+    @Test
+    void parametersInSimpleQueryAreUndefined() {
+        Result r = converse(new FrontendMessages().query("SELECT $1").terminate());
+        assertEquals("E ERROR 42P02 there is no parameter $1 @8", r.afterStartup().get(0));
+    }
+
+    @Test
     void errorInExtendedInsideBlock() {
-        Result r = converse(new FrontendMessages().query("BEGIN").parse("", "SELECT 1/0").bind("", "")
+        Result r = converse(new FrontendMessages().query("BEGIN").parse("", "SELECT $1::int4", 23).bind("", "", "x1")
                 .execute("", 0).sync().parse("", "SELECT 1").sync()
                 .parse("", "ROLLBACK").bind("", "").execute("", 0).sync().terminate());
-        assertEquals(List.of("C BEGIN", "Z T", "1", "2", "E ERROR 22012 division by zero", "Z E",
+        assertEquals(List.of("C BEGIN", "Z T", "1", "E ERROR 22P02 invalid input syntax for type integer: \"x1\"", "Z E",
                 "E ERROR 25P02 current transaction is aborted, commands ignored until end of transaction block", "Z E",
                 "1", "2", "C ROLLBACK", "Z I"), r.afterStartup());
     }
@@ -396,6 +446,7 @@ class PostgresMainTest {
                 .execute("nope", 0).sync()
                 .bind("", "s1", new short[] {0, 0}, new byte[][] {"1".getBytes()}, new short[0]).sync()
                 .bind("", "s1", new short[] {3}, new byte[][] {"1".getBytes()}, new short[0]).sync()
+                .bind("", "s1", new short[] {1}, new byte[][] {{0, 0, 0, 1, 2}}, new short[0]).sync()
                 .bind("", "s1", new short[] {1}, new byte[][] {{0, 1}}, new short[0]).sync()
                 .bind("", "s1", "x1").sync()
                 .bind("", "s1", new short[0], new byte[][] {"1".getBytes()}, new short[] {0, 0}).sync()
@@ -411,6 +462,7 @@ class PostgresMainTest {
                 "E ERROR 34000 portal \"nope\" does not exist", "Z I",
                 "E ERROR 08P01 bind message has 2 parameter formats but 1 parameters", "Z I",
                 "E ERROR 22023 unsupported format code: 3", "Z I",
+                "E ERROR 22P03 incorrect binary data format in bind parameter 1", "Z I",
                 "E ERROR 08P01 insufficient data left in message", "Z I",
                 "E ERROR 22P02 invalid input syntax for type integer: \"x1\"", "Z I",
                 "E ERROR 08P01 bind message has 2 result formats but query has 1 columns", "Z I",
@@ -499,7 +551,7 @@ class PostgresMainTest {
                 .raw('Q', "SELECT 1".getBytes())                       // no terminator
                 .raw('Q', "SELECT 1\0xx".getBytes())                    // bytes after the string
                 .raw('S', "abc".getBytes())                             // Sync with a body
-                .raw('P', "\0SELECT 1\0\0".getBytes())                  // count cut short
+                .raw('P', "\0SELECT 1\0\0".getBytes()).sync()           // count cut short
                 .raw('D', "Xabc\0".getBytes()).sync()
                 .raw('C', "Xabc\0".getBytes()).sync()
                 .raw('E', new byte[] {0, 0, 0}).sync()
@@ -541,6 +593,38 @@ class PostgresMainTest {
             assertTrue(r.channel().closed);
             assertFalse(r.messages().isEmpty());
         }
+    }
+
+    @Test
+    void structuredFuzzWithValidFramingNeverEscapesRun() {
+        Random rnd = new Random(4242);
+        String types = "QPBDESHCXFdcf";
+        for (int i = 0; i < 300; i++) {
+            FrontendMessages fm = new FrontendMessages();
+            int n = 1 + rnd.nextInt(12);
+            for (int k = 0; k < n; k++) {
+                byte[] body = new byte[rnd.nextInt(24)];
+                rnd.nextBytes(body);
+                if (rnd.nextBoolean()) {
+                    for (int j = 0; j < body.length; j++) body[j] = (byte) (body[j] & 0x7f);
+                }
+                fm.raw(types.charAt(rnd.nextInt(types.length())), body);
+            }
+            Result r = runOnce(params(), fm.bytes(), i, 1 + rnd.nextInt(7), 0);
+            assertTrue(r.channel().closed);
+            assertEquals(STARTUP, r.messages().subList(0, STARTUP.size()));
+        }
+    }
+
+    @Test
+    void largeResultsStreamAndFlushesFollowReadyForQuery() {
+        String big = "x".repeat(200_000);
+        FrontendMessages fm = new FrontendMessages().query("SELECT '" + big + "'").query("SELECT 1").query("SELECT 2");
+        Result r = converse(fm.terminate());
+        assertEquals(List.of("T ?column?:25:0", "D " + big, "C SELECT 1", "Z I",
+                "T ?column?:23:0", "D 1", "C SELECT 1", "Z I",
+                "T ?column?:23:0", "D 2", "C SELECT 1", "Z I"), r.afterStartup());
+        assertEquals(4, r.channel().flushes, "one flush per ReadyForQuery (startup + 3 queries)");
     }
 
     // ------------------------------------------------------------------------------------------ encodings
@@ -600,7 +684,7 @@ class PostgresMainTest {
     @Test
     void activityIsReported() {
         InMemoryChannel ch = new InMemoryChannel(new FrontendMessages().query("SELECT 1").query("BEGIN")
-                .query("SELECT 1/0").query("ROLLBACK").terminate().bytes(), 1, 3);
+                .query("SELECT nosuch").query("ROLLBACK").terminate().bytes(), 1, 3);
         List<String> activities = new ArrayList<>();
         StartupInfo info = new StartupInfo("alice", "db", 10, 5, true, params(), SECRET);
         new PostgresMain(ch, info, Settings.defaults(), PID, activities::add).run();
