@@ -50,7 +50,7 @@ public final class Functions {
 
     /** Functions PostgreSQL has that pgjava does not implement yet (0A000 instead of 42883). */
     private static final Set<String> UNSUPPORTED = Set.of(
-            "now", "set_config", "to_char", "to_number", "to_date", "to_timestamp", "pg_typeof", "clock_timestamp",
+            "now", "set_config", "to_char", "to_number", "to_date", "to_timestamp", "clock_timestamp",
             "statement_timestamp", "transaction_timestamp", "timeofday", "date_trunc", "date_part", "age",
             "array_agg", "string_agg", "count", "sum", "avg", "min", "max", "generate_series", "unnest",
             "array_length", "array_upper", "array_lower", "format", "format_type", "regexp_replace",

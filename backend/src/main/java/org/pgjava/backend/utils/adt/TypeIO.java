@@ -14,7 +14,7 @@ import org.pgjava.conf.errors.SqlState;
  * <p>Java representations: bool Boolean, int2 Short, int4 Integer, int8 Long, float4 Float, float8
  * Double, numeric BigDecimal (scale = display scale) or {@link NumericSpecial} for NaN/±Infinity,
  * text/varchar/bpchar/name/unknown String, "char" String of length 0 or 1, oid Long (0..4294967295),
- * bytea byte[], void the empty String, uuid java.util.UUID.
+ * bytea byte[], void the empty String, uuid java.util.UUID, regtype Long (the type's OID).
  *
  * <p>Binary formats (all big-endian): bool 1 byte 0/1; int2/int4/int8 2/4/8-byte two's complement;
  * float4/float8 IEEE 754; oid 4-byte unsigned; "char" 1 byte; text/varchar/bpchar/name/unknown UTF-8
@@ -41,6 +41,7 @@ public final class TypeIO {
     static final int NUMERIC = 1700;
     static final int VOID = 2278;
     static final int UUID = 2950;
+    static final int REGTYPE = 2206;
 
     /** extra_float_digits of the session (1 when there is no session or no such setting). */
     static int extraFloatDigits(SessionContext ctx) {
@@ -76,6 +77,13 @@ public final class TypeIO {
             case TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, CHAR, VOID: return (String) value;
             case BYTEA: return byteaHex(ctx) ? Bytea.hexOut((byte[]) value) : Bytea.escapeOut((byte[]) value);
             case UUID: return value.toString();
+            case REGTYPE: {
+                long oid = (Long) value;
+                if (oid == 0) {
+                    return "-";
+                }
+                return BuiltinType.byOid((int) oid) == null ? Long.toString(oid) : typeName((int) oid);
+            }
             default:
                 throw PgException.notSupported("output of type " + typeName(typeOid) + " is not supported yet");
         }
@@ -85,7 +93,7 @@ public final class TypeIO {
     public static boolean hasBinary(int typeOid) {
         return switch (typeOid) {
             case BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, TEXT, OID, FLOAT4, FLOAT8, UNKNOWN, BPCHAR, VARCHAR,
-                 NUMERIC, VOID, UUID -> true;
+                 NUMERIC, VOID, UUID, REGTYPE -> true;
             default -> false;
         };
     }
@@ -99,7 +107,7 @@ public final class TypeIO {
                 return new byte[] {(byte) (v >> 8), (byte) v};
             }
             case INT4: return int4Bytes((Integer) value);
-            case OID: return int4Bytes((int) (long) (Long) value);
+            case OID, REGTYPE: return int4Bytes((int) (long) (Long) value);
             case INT8: return int8Bytes((Long) value);
             case FLOAT4: return int4Bytes(Float.floatToRawIntBits((Float) value));
             case FLOAT8: return int8Bytes(Double.doubleToRawLongBits((Double) value));
@@ -161,6 +169,7 @@ public final class TypeIO {
             case BYTEA: return Bytea.parse(text);
             case VOID: return "";
             case UUID: return parseUuid(text);
+            case REGTYPE: return parseRegtype(text);
             default:
                 throw PgException.notSupported("input of type " + typeName(typeOid) + " is not supported yet");
         }
@@ -212,6 +221,57 @@ public final class TypeIO {
         return new java.util.UUID(hi, lo);
     }
 
+    /**
+     * regtypein: a type OID in digits, "-" (0), or a built-in type's name in SQL or internal spelling,
+     * optionally qualified with pg_catalog and/or double-quoted. Type modifiers are ignored.
+     * @throws PgException 42704 type "x" does not exist
+     */
+    public static long parseRegtype(String s) {
+        String t = s.strip();
+        if (t.equals("-")) {
+            return 0;
+        }
+        if (!t.isEmpty() && t.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return parseInteger(t, 0, 4294967295L, "oid");
+        }
+        String name = t;
+        if (name.regionMatches(true, 0, "pg_catalog.", 0, 11)) {
+            name = name.substring(11);
+        }
+        int paren = name.indexOf('(');
+        String base = paren >= 0 ? name.substring(0, paren).strip() + name.substring(name.lastIndexOf(')') + 1) : name;
+        String key;
+        if (base.length() >= 2 && base.startsWith("\"") && base.endsWith("\"")) {
+            key = base.substring(1, base.length() - 1);
+        } else {
+            key = base.toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ").strip();
+        }
+        Integer oid = switch (key) {
+            case "integer", "int" -> INT4;
+            case "smallint" -> INT2;
+            case "bigint" -> INT8;
+            case "real" -> FLOAT4;
+            case "double precision", "float" -> FLOAT8;
+            case "boolean" -> BOOL;
+            case "character varying" -> VARCHAR;
+            case "character", "char" -> key.equals("char") && !base.startsWith("\"") ? BPCHAR : (key.equals("char") ? CHAR : BPCHAR);
+            case "decimal", "dec" -> NUMERIC;
+            case "timestamp", "timestamp without time zone" -> 1114;
+            case "timestamp with time zone" -> 1184;
+            case "time", "time without time zone" -> 1083;
+            case "time with time zone" -> 1266;
+            case "bit varying" -> 1562;
+            default -> {
+                BuiltinType bt = BuiltinType.byName(key);
+                yield bt == null ? null : bt.oid();
+            }
+        };
+        if (oid == null) {
+            throw PgException.error(SqlState.UNDEFINED_OBJECT, "type \"" + t + "\" does not exist");
+        }
+        return oid;
+    }
+
     /** name input: at most 63 bytes, cut at a character boundary. */
     public static String truncateName(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
@@ -237,7 +297,7 @@ public final class TypeIO {
             case INT4:
                 need(data, 4);
                 return readInt(data);
-            case OID:
+            case OID, REGTYPE:
                 need(data, 4);
                 return readInt(data) & 0xFFFFFFFFL;
             case INT8:
