@@ -40,7 +40,11 @@ public final class ResultPlan implements PlannedStatement {
      */
     @Override
     public void finishPlanning(SessionContext ctx) {
-        foldConstants(ctx);
+        try {
+            foldConstants(ctx);
+        } catch (StackOverflowError e) {
+            throw org.pgjava.backend.parser.Parser.stackDepthExceeded();
+        }
     }
 
     /** Same as {@link #finishPlanning}. */
@@ -78,7 +82,7 @@ public final class ResultPlan implements PlannedStatement {
 
     @Override
     public QueryRun start(Object[] params, SessionContext ctx) {
-        foldConstants(ctx);
+        finishPlanning(ctx);
         Object[] p = params == null ? new Object[0] : params;
         if (p.length < paramTypes.length) {
             throw PgException.error(SqlState.PROTOCOL_VIOLATION, "bind message supplies " + p.length
@@ -138,8 +142,12 @@ public final class ResultPlan implements PlannedStatement {
                     continue;
                 }
                 Object[] out = new Object[r.length];
-                for (int i = 0; i < r.length; i++) {
-                    out[i] = r[i].eval(ec);
+                try {
+                    for (int i = 0; i < r.length; i++) {
+                        out[i] = r[i].eval(ec);
+                    }
+                } catch (StackOverflowError e) {
+                    throw org.pgjava.backend.parser.Parser.stackDepthExceeded();
                 }
                 remaining--;
                 returned++;

@@ -36,7 +36,11 @@ public final class Planner {
      */
     public static PlannedStatement plan(RawStatement stmt, int[] paramTypes, SessionContext ctx) {
         PlannedStatement p = analyze(stmt, paramTypes, ctx);
-        p.finishPlanning(ctx);
+        try {
+            p.finishPlanning(ctx);
+        } catch (StackOverflowError e) {
+            throw org.pgjava.backend.parser.Parser.stackDepthExceeded();
+        }
         return p;
     }
 
@@ -55,7 +59,12 @@ public final class Planner {
             throw PgException.notSupported("this statement is not supported yet").withPosition(stmt.location() + 1);
         }
         Analyzer analyzer = new Analyzer(paramTypes, ctx);
-        Analyzer.Query q = analyzer.analyzeSelect(select);
+        Analyzer.Query q;
+        try {
+            q = analyzer.analyzeSelect(select);
+        } catch (StackOverflowError e) {
+            throw org.pgjava.backend.parser.Parser.stackDepthExceeded();
+        }
         List<ResultColumn> cols = new ArrayList<>(q.columnNames().size());
         for (int i = 0; i < q.columnNames().size(); i++) {
             int type = q.columnTypes().get(i);

@@ -153,6 +153,14 @@ class SelectExecutionTest {
         assertEquals("a12.5|a,b,3", one("select concat('a', 1, null, 2.5), concat_ws(',', 'a', null, 'b', 3)"));
         assertEquals("3|-3|2.57|1200|2|4", one("select round(2.5), round(-2.5), round(2.567, 2), round(1234.5, -2), round(2.5::float8), round(3.5::float8)"));
         assertEquals(SqlState.FEATURE_NOT_SUPPORTED, error("select set_config('a', 'b', false)").sqlState());
+        assertEquals("integer|unknown|unknown|character|regtype|23|t|integerx|\"char\"",
+                one("select pg_typeof(1), pg_typeof('a'), pg_typeof(null), pg_typeof('a'::char(3)), pg_typeof(pg_typeof(1)), "
+                        + "pg_typeof(1)::oid, pg_typeof(1) = 'integer'::regtype, pg_typeof(1)::text || 'x', pg_typeof('x'::\"char\")"));
+        assertEquals("integer|integer|\"char\"|character varying|99999",
+                one("select 23::regtype, 'pg_catalog.int4'::regtype, '\"char\"'::regtype, 'character varying'::regtype, 99999::regtype"));
+        assertEquals(SqlState.UNDEFINED_OBJECT, error("select 'foo'::regtype").sqlState());
+        assertEquals("t|36", one("select 'a0eebc999c0b4ef8bb6d6bb9bd380a11'::uuid < 'f0eebc999c0b4ef8bb6d6bb9bd380a11'::uuid, "
+                + "length(gen_random_uuid()::text)"));
     }
 
     @Test

@@ -711,6 +711,8 @@ public final class Analyzer {
             case "bytea" -> Types.BYTEA;
             case "unknown" -> Types.UNKNOWN;
             case "void" -> Types.VOID;
+            case "uuid" -> Types.UUID;
+            case "regtype" -> Types.REGTYPE;
             default -> {
                 org.pgjava.catalog.BuiltinType bt = org.pgjava.catalog.BuiltinType.byName(base);
                 if (bt != null || base.equals("timetz") || base.equals("time") || base.equals("interval")
@@ -872,6 +874,11 @@ public final class Analyzer {
         if (f.star() || f.distinct()) {
             throw PgException.notSupported("aggregate functions are not supported yet").withPosition(f.location() + 1);
         }
+        if (schemaOk && name.equals("pg_typeof") && args.size() == 1) {
+            long oid = args.get(0).type;
+            Expr arg = args.get(0);
+            return new Expr.Call(Types.REGTYPE, (a, c) -> oid, List.of(arg), false, false);
+        }
         if (schemaOk && name.equals("like_escape") && args.size() == 2) {
             Expr p = coerce(args.get(0), Types.TEXT, -1, Casts.Context.IMPLICIT, leftmost(f.args().get(0)), null);
             Expr e = coerce(args.get(1), Types.TEXT, -1, Casts.Context.IMPLICIT, leftmost(f.args().get(1)), null);
@@ -945,6 +952,7 @@ public final class Analyzer {
             case "name" -> Types.NAME;
             case "oid" -> Types.OID;
             case "char" -> Types.CHAR;
+            case "regtype" -> Types.REGTYPE;
             default -> 0;
         };
         if (target == 0) {

@@ -43,19 +43,19 @@ public final class Functions {
 
     /** Stable or volatile functions: never evaluated at plan time. */
     private static final Set<String> NOT_IMMUTABLE = Set.of("version", "current_database", "current_schema",
-            "current_user", "session_user", "pg_backend_pid", "current_setting", "pg_sleep", "random", "concat",
+            "current_user", "session_user", "pg_backend_pid", "current_setting", "pg_sleep", "random", "gen_random_uuid", "concat",
             "concat_ws");
 
     private static final Map<String, List<FuncDef>> FUNCS = new HashMap<>();
 
     /** Functions PostgreSQL has that pgjava does not implement yet (0A000 instead of 42883). */
     private static final Set<String> UNSUPPORTED = Set.of(
-            "now", "set_config", "to_char", "to_number", "to_date", "to_timestamp", "pg_typeof", "clock_timestamp",
+            "now", "set_config", "to_char", "to_number", "to_date", "to_timestamp", "clock_timestamp",
             "statement_timestamp", "transaction_timestamp", "timeofday", "date_trunc", "date_part", "age",
             "array_agg", "string_agg", "count", "sum", "avg", "min", "max", "generate_series", "unnest",
             "array_length", "array_upper", "array_lower", "format", "format_type", "regexp_replace",
             "regexp_match", "regexp_matches", "regexp_split_to_array", "row_number", "rank", "json_build_object",
-            "to_json", "jsonb_build_object", "gen_random_uuid", "txid_current", "pg_current_xact_id",
+            "to_json", "jsonb_build_object", "txid_current", "pg_current_xact_id",
             "current_schemas", "has_table_privilege", "pg_get_userbyid", "obj_description", "col_description",
             "pg_table_is_visible", "pg_get_expr", "pg_get_indexdef", "pg_get_constraintdef", "pg_cancel_backend",
             "pg_terminate_backend", "inet_client_addr", "inet_server_addr", "pg_postmaster_start_time",
@@ -218,6 +218,7 @@ public final class Functions {
             return "";
         }, F8);
         fn("pi", F8, true, (a, c) -> Math.PI);
+        fn("gen_random_uuid", Types.UUID, true, (a, c) -> java.util.UUID.randomUUID());
         fn("random", F8, true, (a, c) -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
 
         // math
