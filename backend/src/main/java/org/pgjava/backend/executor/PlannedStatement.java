@@ -24,4 +24,15 @@ public interface PlannedStatement {
      * @throws PgException for errors detected before the first row
      */
     QueryRun start(Object[] params, SessionContext ctx);
+
+    /**
+     * Completes planning if it was deferred (plans from {@code Planner.analyze}): evaluates constant
+     * expressions, so their errors (22012 division by zero, 22003 out of range) are thrown now. PostgreSQL
+     * does this at Bind. Idempotent; {@link #start} calls it too. Plans from {@code Planner.plan} are
+     * already complete.
+     *
+     * @throws PgException errors of constant expressions
+     */
+    default void finishPlanning(SessionContext ctx) {
+    }
 }

@@ -9,16 +9,20 @@ import org.pgjava.conf.errors.SqlState;
 
 /**
  * Plan for a FROM-less SELECT or a VALUES list (PostgreSQL's Result / ValuesScan nodes): a fixed list of
- * rows of compiled expressions, an optional one-time filter (WHERE), LIMIT and OFFSET. Immutable; every
- * {@link #start} creates a fresh {@link Run} holding the execution's state.
+ * rows of compiled expressions, an optional one-time filter (WHERE), LIMIT and OFFSET. Every
+ * {@link #start} creates a fresh {@link Run} holding the execution's state; the plan itself is not changed
+ * by executions, except that constant folding ({@link Expr#fold}) happens once, either eagerly
+ * ({@link #foldConstants}, what {@code Planner.plan} does) or at the first {@link #start} (plans from
+ * {@code Planner.analyze}). A backend is single-threaded, so the one-time fold needs no lock.
  */
 public final class ResultPlan implements PlannedStatement {
     private final int[] paramTypes;
     private final List<ResultColumn> columns;
-    private final Expr[][] rows;
-    private final Expr where;
-    private final Expr limit;
-    private final Expr offset;
+    private Expr[][] rows;
+    private Expr where;
+    private Expr limit;
+    private Expr offset;
+    private boolean folded;
 
     /** Builds the plan; arrays are not copied (the planner hands them over). */
     public ResultPlan(int[] paramTypes, List<ResultColumn> columns, Expr[][] rows, Expr where, Expr limit, Expr offset) {
@@ -28,6 +32,42 @@ public final class ResultPlan implements PlannedStatement {
         this.where = where;
         this.limit = limit;
         this.offset = offset;
+    }
+
+    /**
+     * Evaluates constant sub-expressions now (once per plan). Errors in constant expressions (1/0,
+     * overflow) are thrown here, as PostgreSQL raises them while planning.
+     */
+    @Override
+    public void finishPlanning(SessionContext ctx) {
+        try {
+            foldConstants(ctx);
+        } catch (StackOverflowError e) {
+            throw org.pgjava.backend.parser.Parser.stackDepthExceeded();
+        }
+    }
+
+    /** Same as {@link #finishPlanning}. */
+    public void foldConstants(SessionContext ctx) {
+        if (folded) {
+            return;
+        }
+        ExprContext fc = new ExprContext(new Object[0], ctx);
+        Expr[][] out = new Expr[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            out[r] = new Expr[rows[r].length];
+            for (int c = 0; c < rows[r].length; c++) {
+                out[r][c] = rows[r][c].fold(fc);
+            }
+        }
+        Expr w = where == null ? null : where.fold(fc);
+        Expr l = limit == null ? null : limit.fold(fc);
+        Expr o = offset == null ? null : offset.fold(fc);
+        rows = out;
+        where = w;
+        limit = l;
+        offset = o;
+        folded = true;
     }
 
     @Override
@@ -42,6 +82,7 @@ public final class ResultPlan implements PlannedStatement {
 
     @Override
     public QueryRun start(Object[] params, SessionContext ctx) {
+        finishPlanning(ctx);
         Object[] p = params == null ? new Object[0] : params;
         if (p.length < paramTypes.length) {
             throw PgException.error(SqlState.PROTOCOL_VIOLATION, "bind message supplies " + p.length
@@ -101,8 +142,12 @@ public final class ResultPlan implements PlannedStatement {
                     continue;
                 }
                 Object[] out = new Object[r.length];
-                for (int i = 0; i < r.length; i++) {
-                    out[i] = r[i].eval(ec);
+                try {
+                    for (int i = 0; i < r.length; i++) {
+                        out[i] = r[i].eval(ec);
+                    }
+                } catch (StackOverflowError e) {
+                    throw org.pgjava.backend.parser.Parser.stackDepthExceeded();
                 }
                 remaining--;
                 returned++;

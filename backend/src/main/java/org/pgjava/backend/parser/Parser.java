@@ -2,6 +2,7 @@ package org.pgjava.backend.parser;
 
 import java.util.List;
 import org.pgjava.conf.errors.PgException;
+import org.pgjava.conf.errors.SqlState;
 
 /**
  * Entry point of the hand-written recursive-descent parser for PostgreSQL's SQL dialect: {@link Lexer}
@@ -21,6 +22,19 @@ public final class Parser {
      *                     {@code syntax error at end of input}; 0A000 for statements not built yet
      */
     public static List<RawStatement> parse(String query) {
-        return new SqlParser(query).parseAll();
+        try {
+            return new SqlParser(query).parseAll();
+        } catch (StackOverflowError e) {
+            throw stackDepthExceeded();
+        }
+    }
+
+    /**
+     * 54001 as PostgreSQL reports a too-deeply nested statement. Recursive phases (parsing, analysis,
+     * folding, evaluation) catch StackOverflowError and throw this instead.
+     */
+    public static PgException stackDepthExceeded() {
+        return PgException.error(SqlState.STATEMENT_TOO_COMPLEX, "stack depth limit exceeded")
+                .withHint("Increase the configuration parameter \"max_stack_depth\" (currently 2048kB), after ensuring the platform's stack depth limit is adequate.");
     }
 }

@@ -106,6 +106,11 @@ final class SqlParser {
         return PgException.notSupported(what + " is not supported yet").withPosition(at.start() + 1);
     }
 
+    /** 0A000 for a feature named in the plural ("subqueries are not supported yet"). */
+    private static PgException notSupportedPlural(String what, Token at) {
+        return PgException.notSupported(what + " are not supported yet").withPosition(at.start() + 1);
+    }
+
     // ------------------------------------------------------------------ statements
 
     /** Parses every statement of the query string. */
@@ -492,9 +497,11 @@ final class SqlParser {
     }
 
     /**
-     * SET TRANSACTION modes / SET SESSION CHARACTERISTICS AS TRANSACTION modes: one VariableSetStmt named
-     * {@code stmtName} whose args are (setting name, value) pairs in the order written, e.g.
-     * ["transaction_isolation", "serializable", "transaction_read_only", "on"].
+     * SET TRANSACTION modes / SET SESSION CHARACTERISTICS AS TRANSACTION modes. With one mode this is the
+     * plain setting, e.g. SET transaction_isolation = 'serializable' (or default_transaction_isolation for
+     * SESSION CHARACTERISTICS). With several modes it is one VariableSetStmt named {@code stmtName}
+     * ("transaction" or "session_characteristics") whose args are (setting name, value) pairs in the
+     * order written, e.g. ["transaction_isolation", "serializable", "transaction_read_only", "on"].
      */
     private Node transactionSet(String stmtName, String prefix, int location) {
         List<String> modes = parseTransactionModes();
@@ -510,6 +517,9 @@ final class SqlParser {
                 case "not deferrable" -> { args.add(prefix + "transaction_deferrable"); args.add("off"); }
                 default -> { args.add(prefix + "transaction_isolation"); args.add(m.substring("isolation level ".length())); }
             }
+        }
+        if (args.size() == 2) {
+            return new VariableSetStmt(VariableSetStmt.Kind.SET_VALUE, args.get(0), List.of(args.get(1)), false, location);
         }
         return new VariableSetStmt(VariableSetStmt.Kind.SET_VALUE, stmtName, List.copyOf(args), false, location);
     }
@@ -732,7 +742,7 @@ final class SqlParser {
                 names.add(colLabel());
             }
             if (is(Token.Kind.LPAREN)) {
-                throw notSupported("functions in FROM", t);
+                throw notSupportedPlural("functions in FROM", t);
             }
             String alias = null;
             if (acceptKw("as")) {
@@ -741,7 +751,7 @@ final class SqlParser {
                 alias = colId();
             }
             if (is(Token.Kind.LPAREN)) {
-                throw notSupported("column aliases in FROM", cur());
+                throw notSupportedPlural("column aliases in FROM", cur());
             }
             if (isJoinWord()) {
                 throw notSupported("JOIN", cur());
@@ -1058,7 +1068,7 @@ final class SqlParser {
                 TypeName tn = parseTypeName();
                 e = new ExprNode.TypeCast(e, tn, t.start());
             } else if (is(Token.Kind.LBRACKET)) {
-                throw notSupported("array subscripts", cur());
+                throw notSupportedPlural("array subscripts", cur());
             } else {
                 return e;
             }
@@ -1106,15 +1116,15 @@ final class SqlParser {
             case LPAREN: {
                 advance();
                 if (isKw("select") || isKw("values") || isKw("with")) {
-                    throw notSupported("subqueries", t);
+                    throw notSupportedPlural("subqueries", t);
                 }
                 ExprNode e = parseExpr();
                 if (is(Token.Kind.COMMA)) {
-                    throw notSupported("row constructors", t);
+                    throw notSupportedPlural("row constructors", t);
                 }
                 expect(Token.Kind.RPAREN);
                 if (is(Token.Kind.DOT) || is(Token.Kind.LBRACKET)) {
-                    throw notSupported("field selection and subscripts", cur());
+                    throw notSupportedPlural("field selection and subscripts", cur());
                 }
                 return e;
             }
@@ -1273,7 +1283,7 @@ final class SqlParser {
             do {
                 if (cur().kind() == Token.Kind.IDENT && (peekTok(1).kind() == Token.Kind.EQUALS_GREATER
                         || peekTok(1).kind() == Token.Kind.COLON_EQUALS)) {
-                    throw notSupported("named arguments", cur());
+                    throw notSupportedPlural("named arguments", cur());
                 }
                 args.add(parseExpr());
             } while (accept(Token.Kind.COMMA));

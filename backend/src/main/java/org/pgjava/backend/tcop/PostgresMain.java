@@ -320,7 +320,7 @@ public final class PostgresMain {
             }
         } catch (PgException e) {
             if (e.severity().ordinal() >= Severity.FATAL.ordinal()) return fatal(e);
-            recoverFromError(e);
+            recoverFromError(e.severity().isError() ? e : e.withSeverity(Severity.ERROR));
         } catch (StackOverflowError e) {
             recoverFromError(PgException.error(SqlState.STATEMENT_TOO_COMPLEX, "stack depth limit exceeded")
                     .withHint("Increase the configuration parameter \"max_stack_depth\" (currently 2048kB), "
@@ -409,7 +409,7 @@ public final class PostgresMain {
             xact.startCommand();
             if (implicitBlock) xact.beginImplicitBlock();
             activity(raw.stmt() instanceof UtilityStatement u ? u.commandTag() : commandWord(query, raw));
-            PreparedStatementEntry stmt = prepare("", query, raw, new int[0]);
+            PreparedStatementEntry stmt = prepare("", query, raw, null);
             Portal portal = new Portal("", stmt, new Object[0], null);
             try {
                 if (stmt.returnsRows()) out.rowDescription(stmt.columns(), null);
@@ -436,16 +436,21 @@ public final class PostgresMain {
                 || t.kind() == TransactionStmt.Kind.ROLLBACK_TO || t.kind() == TransactionStmt.Kind.PREPARE);
     }
 
-    /** Plans (or, for utility statements, describes) one statement. */
+    /**
+     * Plans (or, for utility statements, describes) one statement. A simple Query ({@code paramTypes} null)
+     * plans fully now; a Parse only analyzes, and planning finishes at Bind (PostgreSQL plans extended-query
+     * statements at Bind, so errors of constant expressions such as 1/0 surface there).
+     */
     private PreparedStatementEntry prepare(String name, String query, RawStatement raw, int[] paramTypes) {
+        int[] declared = paramTypes == null ? new int[0] : paramTypes;
         if (raw == null) {
-            return new PreparedStatementEntry(name, query, null, null, null, paramTypes, List.of(), "");
+            return new PreparedStatementEntry(name, query, null, null, null, declared, List.of(), "");
         }
         if (raw.stmt() instanceof UtilityStatement u) {
-            return new PreparedStatementEntry(name, query, raw, u, null, paramTypes, utilityColumns(u),
+            return new PreparedStatementEntry(name, query, raw, u, null, declared, utilityColumns(u),
                     u.commandTag());
         }
-        var plan = Planner.plan(raw, paramTypes, context);
+        var plan = paramTypes == null ? Planner.plan(raw, null, context) : Planner.analyze(raw, paramTypes, context);
         return new PreparedStatementEntry(name, query, raw, null, plan, plan.parameterTypes(),
                 plan.resultColumns(), commandWord(query, raw));
     }
@@ -555,6 +560,7 @@ public final class PostgresMain {
         short[] resultFormats = new short[numResultFormats];
         for (int i = 0; i < numResultFormats; i++) resultFormats[i] = in.getInt16();
         in.end();
+        if (stmt.plan() != null) stmt.plan().finishPlanning(context);
 
         int ncols = stmt.columns().size();
         if (numResultFormats > 1 && numResultFormats != ncols) {
@@ -724,8 +730,12 @@ public final class PostgresMain {
             return stmt.utility() != null ? stmt.utility().commandTag() : "SELECT 0";
         }
         if (portal.run == null) {
-            portal.run = stmt.utility() != null ? executeUtility(stmt.utility())
-                    : stmt.plan().start(portal.params, context);
+            if (stmt.utility() != null) {
+                portal.run = executeUtility(stmt.utility(), stmt.query());
+            } else {
+                xact.markSnapshotTaken();
+                portal.run = stmt.plan().start(portal.params, context);
+            }
         }
         QueryRun run = portal.run;
         List<ResultColumn> columns = stmt.columns();
@@ -813,12 +823,12 @@ public final class PostgresMain {
     }
 
     /** Executes a utility statement now; its rows (SHOW) and tag come back as a QueryRun. */
-    private QueryRun executeUtility(UtilityStatement u) throws IOException {
+    private QueryRun executeUtility(UtilityStatement u, String query) throws IOException {
         boolean superuser = startup.superuser();
         List<Object[]> rows = List.of();
         String tag = u.commandTag();
         if (u instanceof VariableSetStmt set) {
-            executeSet(set, superuser);
+            executeSet(set, query, superuser);
         } else if (u instanceof VariableShowStmt show) {
             rows = new ArrayList<>();
             if (show.name().equalsIgnoreCase("all")) {
@@ -837,8 +847,16 @@ public final class PostgresMain {
                 case SAVEPOINT -> xact.savepoint(t.savepointName());
                 case RELEASE -> xact.release(t.savepointName());
                 case ROLLBACK_TO -> xact.rollbackTo(t.savepointName());
-                case PREPARE, COMMIT_PREPARED, ROLLBACK_PREPARED ->
-                        throw PgException.notSupported("prepared transactions are not supported");
+                case PREPARE -> tag = xact.prepare(settings.getInt("max_prepared_transactions") > 0);
+                case COMMIT_PREPARED, ROLLBACK_PREPARED -> {
+                    if (xact.state() != TransactionBlock.State.NONE && xact.state() != TransactionBlock.State.STARTED) {
+                        throw PgException.error(SqlState.ACTIVE_SQL_TRANSACTION,
+                                t.commandTag() + " cannot run inside a transaction block");
+                    }
+                    // pgjava never prepares a transaction, so no identifier can exist
+                    throw PgException.error(SqlState.UNDEFINED_OBJECT,
+                            "prepared transaction with identifier \"" + t.savepointName() + "\" does not exist");
+                }
             }
         } else if (u instanceof DiscardStmt d) {
             if (d.target() == DiscardStmt.Target.ALL) {
@@ -867,11 +885,25 @@ public final class PostgresMain {
     private static final Set<String> QUOTED_LIST_SETTINGS = Set.of("search_path", "temp_tablespaces",
             "session_preload_libraries", "shared_preload_libraries", "local_preload_libraries");
 
-    private void executeSet(VariableSetStmt set, boolean superuser) {
+    private void executeSet(VariableSetStmt set, String query, boolean superuser) {
         String name = set.name();
         switch (set.kind()) {
             case SET_VALUE -> {
+                if (name.equals("transaction") || name.equals("session_characteristics")) {
+                    // SET [SESSION CHARACTERISTICS AS] TRANSACTION with several modes: (name, value) pairs
+                    if (name.equals("transaction")) warnIfNoBlock("SET TRANSACTION");
+                    List<String> a = set.args();
+                    for (int i = 0; i + 1 < a.size(); i += 2) {
+                        checkTransactionSetting(a.get(i), a.get(i + 1));
+                        settings.set(a.get(i), a.get(i + 1), SettingSource.SESSION, superuser);
+                    }
+                    return;
+                }
                 String value = flattenArgs(name, set.args());
+                if (name.startsWith("transaction_") && isSetTransaction(query, set.location())) {
+                    warnIfNoBlock("SET TRANSACTION");
+                }
+                checkTransactionSetting(name, value);
                 if (set.isLocal()) {
                     warnIfNoBlock("SET LOCAL");
                     settings.setLocal(name, value, superuser);
@@ -880,6 +912,7 @@ public final class PostgresMain {
                 }
             }
             case SET_DEFAULT -> {
+                checkTransactionSetting(name, settings.showReset(name));
                 if (set.isLocal()) {
                     warnIfNoBlock("SET LOCAL");
                     settings.setLocal(name, settings.showReset(name), superuser);
@@ -888,8 +921,70 @@ public final class PostgresMain {
                 }
             }
             case SET_CURRENT -> settings.set(name, settings.show(name), SettingSource.SESSION, superuser);
-            case RESET -> settings.reset(name);
+            case RESET -> {
+                checkTransactionSetting(name, settings.showReset(name));
+                settings.reset(name, superuser);
+            }
             case RESET_ALL -> settings.resetAll();
+        }
+    }
+
+    /** True when the SET at {@code location} is written {@code SET TRANSACTION ...} (not SET transaction_x). */
+    private static boolean isSetTransaction(String query, int location) {
+        if (query == null || location < 0 || location + 3 > query.length()) return false;
+        int i = location + 3;
+        while (i < query.length() && Character.isWhitespace(query.charAt(i))) i++;
+        return query.regionMatches(true, i, "transaction", 0, 11)
+                && (i + 11 == query.length() || !Character.isLetterOrDigit(query.charAt(i + 11))
+                    && query.charAt(i + 11) != '_');
+    }
+
+    /**
+     * The check hooks PostgreSQL runs for the per-transaction settings (they need to know whether a query
+     * already ran, which only the session knows): isolation level and deferrable cannot change after the
+     * first query or inside a savepoint, read-write cannot be restored after the first query.
+     */
+    private void checkTransactionSetting(String name, String value) {
+        if (!xact.inTransaction() || value == null) return;
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "transaction_isolation" -> {
+                if (v.equals(settings.show("transaction_isolation"))) return;
+                if (xact.snapshotTaken()) {
+                    throw PgException.error(SqlState.ACTIVE_SQL_TRANSACTION,
+                            "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+                }
+                if (xact.inSubtransaction()) {
+                    throw PgException.error(SqlState.ACTIVE_SQL_TRANSACTION,
+                            "SET TRANSACTION ISOLATION LEVEL must not be called in a subtransaction");
+                }
+            }
+            case "transaction_read_only" -> {
+                boolean toReadWrite = v.equals("off") || v.equals("false") || v.equals("no") || v.equals("0")
+                        || v.equals("f") || v.equals("n") || v.equals("of") || v.equals("fa") || v.equals("fal")
+                        || v.equals("fals");
+                if (!toReadWrite || !settings.show("transaction_read_only").equals("on")) return;
+                if (xact.inSubtransaction()) {
+                    throw PgException.error(SqlState.READ_ONLY_SQL_TRANSACTION,
+                            "cannot set transaction read-write mode inside a read-only transaction");
+                }
+                if (xact.snapshotTaken()) {
+                    throw PgException.error(SqlState.ACTIVE_SQL_TRANSACTION,
+                            "transaction read-write mode must be set before any query");
+                }
+            }
+            case "transaction_deferrable" -> {
+                if (xact.inSubtransaction()) {
+                    throw PgException.error(SqlState.ACTIVE_SQL_TRANSACTION,
+                            "SET TRANSACTION [NOT] DEFERRABLE cannot be called within a subtransaction");
+                }
+                if (xact.snapshotTaken()) {
+                    throw PgException.error(SqlState.ACTIVE_SQL_TRANSACTION,
+                            "SET TRANSACTION [NOT] DEFERRABLE must be called before any query");
+                }
+            }
+            default -> {
+            }
         }
     }
 

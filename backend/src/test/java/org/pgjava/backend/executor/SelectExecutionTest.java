@@ -153,6 +153,14 @@ class SelectExecutionTest {
         assertEquals("a12.5|a,b,3", one("select concat('a', 1, null, 2.5), concat_ws(',', 'a', null, 'b', 3)"));
         assertEquals("3|-3|2.57|1200|2|4", one("select round(2.5), round(-2.5), round(2.567, 2), round(1234.5, -2), round(2.5::float8), round(3.5::float8)"));
         assertEquals(SqlState.FEATURE_NOT_SUPPORTED, error("select set_config('a', 'b', false)").sqlState());
+        assertEquals("integer|unknown|unknown|character|regtype|23|t|integerx|\"char\"",
+                one("select pg_typeof(1), pg_typeof('a'), pg_typeof(null), pg_typeof('a'::char(3)), pg_typeof(pg_typeof(1)), "
+                        + "pg_typeof(1)::oid, pg_typeof(1) = 'integer'::regtype, pg_typeof(1)::text || 'x', pg_typeof('x'::\"char\")"));
+        assertEquals("integer|integer|\"char\"|character varying|99999",
+                one("select 23::regtype, 'pg_catalog.int4'::regtype, '\"char\"'::regtype, 'character varying'::regtype, 99999::regtype"));
+        assertEquals(SqlState.UNDEFINED_OBJECT, error("select 'foo'::regtype").sqlState());
+        assertEquals("t|36", one("select 'a0eebc999c0b4ef8bb6d6bb9bd380a11'::uuid < 'f0eebc999c0b4ef8bb6d6bb9bd380a11'::uuid, "
+                + "length(gen_random_uuid()::text)"));
     }
 
     @Test
@@ -183,6 +191,28 @@ class SelectExecutionTest {
         PlannedStatement typed = Planner.plan(Parser.parse("select $1").get(0), new int[] {20}, session);
         assertEquals(20, typed.resultColumns().get(0).typeOid());
         assertEquals("there is no parameter $1", error("select $1").getMessage());
+    }
+
+    @Test
+    void constantsAreFoldedWhilePlanning() {
+        // plan() raises errors of constant expressions before any row (PostgreSQL: while planning)
+        PgException e = assertThrows(PgException.class, () -> plan("select 1/0"));
+        assertEquals(SqlState.DIVISION_BY_ZERO, e.sqlState());
+        // analyze() defers them to finishPlanning (PostgreSQL plans at Bind) ...
+        PlannedStatement deferred = Planner.analyze(Parser.parse("select 1/0").get(0), new int[0], session);
+        assertEquals(1, deferred.resultColumns().size());
+        assertThrows(PgException.class, () -> deferred.finishPlanning(session));
+        // ... but analysis errors still come from analyze()
+        assertThrows(PgException.class, () -> Planner.analyze(Parser.parse("select 1 + 'a'::text").get(0), new int[0], session));
+        // arms that constants rule out are not folded; volatile functions are not evaluated at plan time
+        assertEquals("1", one("select case when 1 > 2 then 1/0 else 1 end"));
+        assertEquals("f", one("select false and 1/0 = 1"));
+        assertEquals(SqlState.DIVISION_BY_ZERO, assertThrows(PgException.class,
+                () -> plan("select case when random() > 2 then 1/0 else 1 end")).sqlState());
+        PlannedStatement r = plan("select random()");
+        Object a = r.start(new Object[0], session).next()[0];
+        Object b = r.start(new Object[0], session).next()[0];
+        assertTrue(!a.equals(b));
     }
 
     @Test

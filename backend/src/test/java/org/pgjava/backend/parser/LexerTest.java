@@ -47,6 +47,19 @@ class LexerTest {
     }
 
     @Test
+    void unicodeEscapes() {
+        List<Token> t = lex("U&'d\\0061t\\+000061' u&'d!0061t' UESCAPE '!' U&\"d\\0061t\"");
+        assertEquals("data", t.get(0).text());
+        assertEquals("dat", t.get(1).text());
+        assertEquals(Token.Kind.IDENT, t.get(2).kind());
+        assertEquals("dat", t.get(2).text());
+        PgException e = err("select U&'\\006'");
+        assertEquals("invalid Unicode escape", e.getMessage());
+        assertEquals(11, e.position());
+        assertEquals("invalid Unicode escape character at or near \"'ab'\"", err("select U&'a' UESCAPE 'ab'").getMessage());
+    }
+
+    @Test
     void numbers() {
         List<Token> t = lex("1 2147483647 2147483648 1.5 .5 5. 1e3 1.5E-2");
         assertEquals(Token.Kind.ICONST, t.get(0).kind());

@@ -93,6 +93,12 @@ class ParserTest {
         s = (VariableSetStmt) one("set transaction read write not deferrable");
         assertEquals("transaction", s.name());
         assertEquals(List.of("transaction_read_only", "off", "transaction_deferrable", "off"), s.args());
+        s = (VariableSetStmt) one("set transaction isolation level read committed");
+        assertEquals("transaction_isolation", s.name());
+        assertEquals(List.of("read committed"), s.args());
+        s = (VariableSetStmt) one("set session characteristics as transaction read only");
+        assertEquals("default_transaction_read_only", s.name());
+        assertEquals(List.of("on"), s.args());
         s = (VariableSetStmt) one("set application_name = on");
         assertEquals(List.of("on"), s.args());
         assertEquals(VariableSetStmt.Kind.RESET_ALL, ((VariableSetStmt) one("RESET ALL")).kind());

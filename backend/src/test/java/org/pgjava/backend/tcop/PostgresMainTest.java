@@ -280,6 +280,14 @@ class PostgresMainTest {
     }
 
     @Test
+    void clientMinMessagesFiltersWarnings() {
+        Result r = converse(new FrontendMessages().query("SET client_min_messages = error").query("COMMIT")
+                .query("RESET client_min_messages").query("COMMIT").terminate());
+        assertEquals(List.of("C SET", "Z I", "C COMMIT", "Z I", "C RESET", "Z I",
+                "N WARNING 25P01 there is no transaction in progress", "C COMMIT", "Z I"), r.afterStartup());
+    }
+
+    @Test
     void savepoints() {
         Result r = converse(new FrontendMessages().query("SAVEPOINT a")
                 .query("BEGIN; SAVEPOINT a; SET application_name = 'sp'; ROLLBACK TO a; SHOW application_name")
@@ -306,6 +314,60 @@ class PostgresMainTest {
                 "E ERROR 25P02 current transaction is aborted, commands ignored until end of transaction block", "Z E",
                 "C ROLLBACK", "T application_name:25:0", "D y", "C SHOW", "Z T",
                 "C RELEASE", "C COMMIT", "T application_name:25:0", "D y", "C SHOW", "Z I"), r.afterStartup());
+    }
+
+    @Test
+    void rollbackAndDisconnectWithOpenSavepoints() {
+        Result r = converse(new FrontendMessages()
+                .query("BEGIN; SET application_name = 'o'; SAVEPOINT a; SET application_name = 'i'; SAVEPOINT b")
+                .query("ROLLBACK").query("SHOW application_name")
+                .query("BEGIN; SAVEPOINT a; SET application_name = 'c'; SAVEPOINT b").query("COMMIT")
+                .query("BEGIN; SAVEPOINT a; SELECT nosuch").query("ROLLBACK")
+                .query("BEGIN; SAVEPOINT a; SAVEPOINT b"));
+        assertEquals(List.of("C BEGIN", "C SET", "C SAVEPOINT", "C SET", "C SAVEPOINT", "S application_name=i", "Z T",
+                "C ROLLBACK", "S application_name=", "Z I",
+                "T application_name:25:0", "D ", "C SHOW", "Z I",
+                "C BEGIN", "C SAVEPOINT", "C SET", "C SAVEPOINT", "S application_name=c", "Z T", "C COMMIT", "Z I",
+                "C BEGIN", "C SAVEPOINT", "E ERROR 42703 column \"nosuch\" does not exist @28", "Z E",
+                "C ROLLBACK", "Z I",
+                "C BEGIN", "C SAVEPOINT", "C SAVEPOINT", "Z T"), r.afterStartup());
+        assertEquals(new SessionEnd(SessionEnd.Reason.CLIENT_DISCONNECTED, false), r.end());
+    }
+
+    @Test
+    void transactionSettingChecks() {
+        Result r = converse(new FrontendMessages()
+                .query("BEGIN; SAVEPOINT a; SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").query("ROLLBACK")
+                .query("BEGIN READ ONLY; SELECT 1; SET TRANSACTION READ WRITE").query("ROLLBACK")
+                .query("BEGIN; SELECT 1; SET TRANSACTION DEFERRABLE").query("ROLLBACK")
+                .query("BEGIN; SELECT 1; SET transaction_isolation = 'read committed'; COMMIT")
+                .query("SELECT 1; SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
+                .query("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").terminate());
+        assertEquals(List.of("C BEGIN", "C SAVEPOINT",
+                "E ERROR 25001 SET TRANSACTION ISOLATION LEVEL must not be called in a subtransaction", "Z E",
+                "C ROLLBACK", "Z I",
+                "C BEGIN", "T ?column?:23:0", "D 1", "C SELECT 1",
+                "E ERROR 25001 transaction read-write mode must be set before any query", "Z E", "C ROLLBACK", "Z I",
+                "C BEGIN", "T ?column?:23:0", "D 1", "C SELECT 1",
+                "E ERROR 25001 SET TRANSACTION [NOT] DEFERRABLE must be called before any query", "Z E",
+                "C ROLLBACK", "Z I",
+                "C BEGIN", "T ?column?:23:0", "D 1", "C SELECT 1", "C SET", "C COMMIT", "Z I",
+                "T ?column?:23:0", "D 1", "C SELECT 1",
+                "E ERROR 25001 SET TRANSACTION ISOLATION LEVEL must be called before any query", "Z I",
+                "N WARNING 25P01 SET TRANSACTION can only be used in transaction blocks", "C SET", "Z I"),
+                r.afterStartup());
+    }
+
+    @Test
+    void preparedTransactions() {
+        Result r = converse(new FrontendMessages().query("PREPARE TRANSACTION 'x'").query("COMMIT PREPARED 'x'")
+                .query("BEGIN; ROLLBACK PREPARED 'x'").query("ROLLBACK")
+                .query("BEGIN").query("PREPARE TRANSACTION 'y'").terminate());
+        assertEquals(List.of("N WARNING 25P01 there is no transaction in progress", "C ROLLBACK", "Z I",
+                "E ERROR 42704 prepared transaction with identifier \"x\" does not exist", "Z I",
+                "C BEGIN", "E ERROR 25001 ROLLBACK PREPARED cannot run inside a transaction block", "Z E",
+                "C ROLLBACK", "Z I",
+                "C BEGIN", "Z T", "E ERROR 55000 prepared transactions are disabled", "Z I"), r.afterStartup());
     }
 
     @Test
@@ -387,6 +449,21 @@ class PostgresMainTest {
                 .query("SELECT 3").terminate());
         assertEquals(List.of("1", "E ERROR 22P02 invalid input syntax for type integer: \"x1\"", "Z I",
                 "T ?column?:23:0", "D 3", "C SELECT 1", "Z I"), r.afterStartup());
+    }
+
+    @Test
+    void constantExpressionErrorsComeAtPlanningTime() {
+        // simple Query: planning fails before any RowDescription; extended: Parse succeeds, Bind fails
+        Result r = converse(new FrontendMessages().query("SELECT 1/0")
+                .parse("", "SELECT 1/0").bind("", "").describe('P', "").execute("", 0).sync().terminate());
+        assertEquals(List.of("E ERROR 22012 division by zero", "Z I",
+                "1", "E ERROR 22012 division by zero", "Z I"), r.afterStartup());
+    }
+
+    @Test
+    void parametersInSimpleQueryAreUndefined() {
+        Result r = converse(new FrontendMessages().query("SELECT $1").terminate());
+        assertEquals("E ERROR 42P02 there is no parameter $1 @8", r.afterStartup().get(0));
     }
 
     @Test
@@ -570,6 +647,38 @@ class PostgresMainTest {
             assertTrue(r.channel().closed);
             assertFalse(r.messages().isEmpty());
         }
+    }
+
+    @Test
+    void structuredFuzzWithValidFramingNeverEscapesRun() {
+        Random rnd = new Random(4242);
+        String types = "QPBDESHCXFdcf";
+        for (int i = 0; i < 300; i++) {
+            FrontendMessages fm = new FrontendMessages();
+            int n = 1 + rnd.nextInt(12);
+            for (int k = 0; k < n; k++) {
+                byte[] body = new byte[rnd.nextInt(24)];
+                rnd.nextBytes(body);
+                if (rnd.nextBoolean()) {
+                    for (int j = 0; j < body.length; j++) body[j] = (byte) (body[j] & 0x7f);
+                }
+                fm.raw(types.charAt(rnd.nextInt(types.length())), body);
+            }
+            Result r = runOnce(params(), fm.bytes(), i, 1 + rnd.nextInt(7), 0);
+            assertTrue(r.channel().closed);
+            assertEquals(STARTUP, r.messages().subList(0, STARTUP.size()));
+        }
+    }
+
+    @Test
+    void largeResultsStreamAndFlushesFollowReadyForQuery() {
+        String big = "x".repeat(200_000);
+        FrontendMessages fm = new FrontendMessages().query("SELECT '" + big + "'").query("SELECT 1").query("SELECT 2");
+        Result r = converse(fm.terminate());
+        assertEquals(List.of("T ?column?:25:0", "D " + big, "C SELECT 1", "Z I",
+                "T ?column?:23:0", "D 1", "C SELECT 1", "Z I",
+                "T ?column?:23:0", "D 2", "C SELECT 1", "Z I"), r.afterStartup());
+        assertEquals(4, r.channel().flushes, "one flush per ReadyForQuery (startup + 3 queries)");
     }
 
     // ------------------------------------------------------------------------------------------ encodings

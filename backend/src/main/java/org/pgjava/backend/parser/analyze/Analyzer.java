@@ -67,8 +67,8 @@ public final class Analyzer {
         if (!s.orderBy().isEmpty()) {
             throw PgException.notSupported("ORDER BY is not supported yet").withPosition(s.orderBy().get(0).location() + 1);
         }
-        Expr limit = s.limit() == null ? null : coerce(analyze(s.limit()), Types.INT8, -1, Casts.Context.IMPLICIT, leftmost(s.limit()), "LIMIT");
-        Expr offset = s.offset() == null ? null : coerce(analyze(s.offset()), Types.INT8, -1, Casts.Context.IMPLICIT, leftmost(s.offset()), "OFFSET");
+        Expr limit = s.limit() == null ? null : limitValue(s.limit(), "LIMIT");
+        Expr offset = s.offset() == null ? null : limitValue(s.offset(), "OFFSET");
         if (s.valuesLists() != null) {
             return analyzeValues(s, limit, offset);
         }
@@ -109,6 +109,16 @@ public final class Analyzer {
         List<Expr[]> rows = new ArrayList<>();
         rows.add(row);
         return new Query(names, types, typmods, rows, where, limit, offset);
+    }
+
+    /** transformLimitClause: coerced to bigint by assignment rules. */
+    private Expr limitValue(ExprNode n, String clause) {
+        Expr e = analyze(n);
+        if (e.type != Types.UNKNOWN && !Casts.canCast(e.type, Types.INT8, Casts.Context.ASSIGNMENT)) {
+            throw PgException.error(SqlState.DATATYPE_MISMATCH, "argument of " + clause + " must be type bigint, not type "
+                    + TypeIO.typeName(e.type)).withPosition(leftmost(n) + 1);
+        }
+        return coerce(e, Types.INT8, -1, Casts.Context.ASSIGNMENT, leftmost(n), clause);
     }
 
     private Query analyzeValues(SelectStmt s, Expr limit, Expr offset) {
@@ -418,10 +428,10 @@ public final class Analyzer {
                 out = new Expr.Call(target, (a, c) -> {
                     String s = TypeIO.output(from, a[0], c.session());
                     return target == Types.NAME ? TypeIO.truncateName(s) : s;
-                }, List.of(e), true);
+                }, List.of(e), true, true);
             } else {
                 out = new Expr.Call(target, (a, c) -> TypeIO.input(target,
-                        from == Types.BPCHAR ? Casts.rtrimSpaces((String) a[0]) : (String) a[0], c.session()), List.of(e), true);
+                        from == Types.BPCHAR ? Casts.rtrimSpaces((String) a[0]) : (String) a[0], c.session()), List.of(e), true, true);
             }
         } else {
             Expr.Fn1 fn = Casts.castFunction(from, target);
@@ -673,8 +683,10 @@ public final class Analyzer {
         String base = tn.baseName();
         if (names.size() > 2 || (names.size() == 2 && !names.get(0).equals("pg_catalog"))) {
             if (names.size() == 2) {
-                throw PgException.error(SqlState.UNDEFINED_OBJECT, "type \"" + String.join(".", names) + "\" does not exist")
-                        .withPosition(tn.location() + 1);
+                throw PgException.error(SqlState.UNDEFINED_OBJECT, "type \"" + String.join(".", names) + "\" does not exist");
+            }
+            if (names.size() == 3) {
+                throw PgException.notSupported("cross-database references are not implemented: " + String.join(".", names));
             }
             throw PgException.error(SqlState.SYNTAX_ERROR, "improper qualified name (too many dotted names): "
                     + String.join(".", names)).withPosition(tn.location() + 1);
@@ -699,6 +711,8 @@ public final class Analyzer {
             case "bytea" -> Types.BYTEA;
             case "unknown" -> Types.UNKNOWN;
             case "void" -> Types.VOID;
+            case "uuid" -> Types.UUID;
+            case "regtype" -> Types.REGTYPE;
             default -> {
                 org.pgjava.catalog.BuiltinType bt = org.pgjava.catalog.BuiltinType.byName(base);
                 if (bt != null || base.equals("timetz") || base.equals("time") || base.equals("interval")
@@ -860,6 +874,11 @@ public final class Analyzer {
         if (f.star() || f.distinct()) {
             throw PgException.notSupported("aggregate functions are not supported yet").withPosition(f.location() + 1);
         }
+        if (schemaOk && name.equals("pg_typeof") && args.size() == 1) {
+            long oid = args.get(0).type;
+            Expr arg = args.get(0);
+            return new Expr.Call(Types.REGTYPE, (a, c) -> oid, List.of(arg), false, false);
+        }
         if (schemaOk && name.equals("like_escape") && args.size() == 2) {
             Expr p = coerce(args.get(0), Types.TEXT, -1, Casts.Context.IMPLICIT, leftmost(f.args().get(0)), null);
             Expr e = coerce(args.get(1), Types.TEXT, -1, Casts.Context.IMPLICIT, leftmost(f.args().get(1)), null);
@@ -878,7 +897,7 @@ public final class Analyzer {
                     conv.add(coerce(args.get(i), Types.TEXT, -1, i < d.args().length ? Casts.Context.IMPLICIT : Casts.Context.EXPLICIT,
                             leftmost(f.args().get(i)), null));
                 }
-                return new Expr.Call(d.result(), d.fn(), conv, d.strict());
+                return new Expr.Call(d.result(), d.fn(), conv, d.strict(), d.immutable());
             }
         }
         List<Functions.FuncDef> fixed = new ArrayList<>();
@@ -915,7 +934,7 @@ public final class Analyzer {
         for (int i = 0; i < args.size(); i++) {
             conv.add(coerce(args.get(i), d.args()[i], -1, Casts.Context.IMPLICIT, leftmost(f.args().get(i)), null));
         }
-        return new Expr.Call(d.result(), d.fn(), conv, d.strict());
+        return new Expr.Call(d.result(), d.fn(), conv, d.strict(), d.immutable());
     }
 
     private Expr functionStyleCast(String name, Expr arg, ExprNode.FuncCall f) {
@@ -933,6 +952,7 @@ public final class Analyzer {
             case "name" -> Types.NAME;
             case "oid" -> Types.OID;
             case "char" -> Types.CHAR;
+            case "regtype" -> Types.REGTYPE;
             default -> 0;
         };
         if (target == 0) {

@@ -37,7 +37,7 @@ public final class Casts {
                 break;
             case Types.INT4:
                 switch (to) {
-                    case Types.INT8, Types.FLOAT4, Types.FLOAT8, Types.NUMERIC, Types.OID: return 'i';
+                    case Types.INT8, Types.FLOAT4, Types.FLOAT8, Types.NUMERIC, Types.OID, Types.REGTYPE: return 'i';
                     case Types.INT2: return 'a';
                     case Types.BOOL, Types.CHAR: return 'e';
                     default: break;
@@ -45,7 +45,7 @@ public final class Casts {
                 break;
             case Types.INT8:
                 switch (to) {
-                    case Types.FLOAT4, Types.FLOAT8, Types.NUMERIC, Types.OID: return 'i';
+                    case Types.FLOAT4, Types.FLOAT8, Types.NUMERIC, Types.OID, Types.REGTYPE: return 'i';
                     case Types.INT2, Types.INT4: return 'a';
                     default: break;
                 }
@@ -73,7 +73,10 @@ public final class Casts {
                 }
                 break;
             case Types.OID:
-                switch (to) { case Types.INT8: return 'a'; case Types.INT4: return 'a'; default: break; }
+                switch (to) { case Types.INT8: return 'a'; case Types.INT4: return 'a'; case Types.REGTYPE: return 'i'; default: break; }
+                break;
+            case Types.REGTYPE:
+                switch (to) { case Types.OID: return 'i'; case Types.INT8, Types.INT4: return 'a'; default: break; }
                 break;
             case Types.TEXT:
                 switch (to) { case Types.BPCHAR, Types.VARCHAR, Types.NAME: return 'i'; case Types.CHAR: return 'a'; default: break; }
@@ -220,7 +223,7 @@ public final class Casts {
                 case Types.FLOAT8: return a -> (double) asLong(a);
                 case Types.FLOAT4: return a -> (float) asLong(a);
                 case Types.NUMERIC: return a -> BigDecimal.valueOf(asLong(a));
-                case Types.OID: return a -> {
+                case Types.OID, Types.REGTYPE: return a -> {
                     long v = asLong(a);
                     if (v < Integer.MIN_VALUE || v > 4294967295L) {
                         throw PgException.error(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "OID out of range");
@@ -277,14 +280,20 @@ public final class Casts {
                 default: break;
             }
         }
+        if (from == Types.BOOL && Types.isStringLike(to)) {
+            return a -> ((Boolean) a) ? "true" : "false"; // booltext, not boolout
+        }
         if (from == Types.BOOL && to == Types.INT4) {
             return a -> ((Boolean) a) ? 1 : 0;
         }
-        if (from == Types.OID && (to == Types.INT8)) {
+        if ((from == Types.OID || from == Types.REGTYPE) && (to == Types.INT8)) {
             return a -> a;
         }
-        if (from == Types.OID && (to == Types.INT4)) {
+        if ((from == Types.OID || from == Types.REGTYPE) && (to == Types.INT4)) {
             return a -> (int) (long) (Long) a;
+        }
+        if ((from == Types.OID && to == Types.REGTYPE) || (from == Types.REGTYPE && to == Types.OID)) {
+            return a -> a;
         }
         if (from == Types.CHAR && to == Types.INT4) {
             return a -> {
@@ -334,7 +343,7 @@ public final class Casts {
         if (from == to) {
             return false;
         }
-        boolean builtin = castFunction(from, to) != null
+        boolean builtin = (from == Types.BOOL && Types.isStringLike(to)) || castFunction(from, to) != null
                 || (Types.isStringLike(from) && Types.isStringLike(to))
                 || (from == Types.CHAR && Types.isStringLike(to));
         return !builtin && (Types.isStringLike(to) || Types.isStringLike(from));

@@ -35,18 +35,27 @@ public final class Functions {
      * any type follow, passed as text (concat, concat_ws).
      */
     public record FuncDef(String name, int[] args, int result, Expr.FnN fn, boolean strict, boolean variadicText) {
+        /** True if the result depends only on the arguments (pg_proc.provolatile 'i'): foldable at plan time. */
+        public boolean immutable() {
+            return !NOT_IMMUTABLE.contains(name);
+        }
     }
+
+    /** Stable or volatile functions: never evaluated at plan time. */
+    private static final Set<String> NOT_IMMUTABLE = Set.of("version", "current_database", "current_schema",
+            "current_user", "session_user", "pg_backend_pid", "current_setting", "pg_sleep", "random", "gen_random_uuid", "concat",
+            "concat_ws");
 
     private static final Map<String, List<FuncDef>> FUNCS = new HashMap<>();
 
     /** Functions PostgreSQL has that pgjava does not implement yet (0A000 instead of 42883). */
     private static final Set<String> UNSUPPORTED = Set.of(
-            "now", "set_config", "to_char", "to_number", "to_date", "to_timestamp", "pg_typeof", "clock_timestamp",
+            "now", "set_config", "to_char", "to_number", "to_date", "to_timestamp", "clock_timestamp",
             "statement_timestamp", "transaction_timestamp", "timeofday", "date_trunc", "date_part", "age",
             "array_agg", "string_agg", "count", "sum", "avg", "min", "max", "generate_series", "unnest",
             "array_length", "array_upper", "array_lower", "format", "format_type", "regexp_replace",
             "regexp_match", "regexp_matches", "regexp_split_to_array", "row_number", "rank", "json_build_object",
-            "to_json", "jsonb_build_object", "gen_random_uuid", "txid_current", "pg_current_xact_id",
+            "to_json", "jsonb_build_object", "txid_current", "pg_current_xact_id",
             "current_schemas", "has_table_privilege", "pg_get_userbyid", "obj_description", "col_description",
             "pg_table_is_visible", "pg_get_expr", "pg_get_indexdef", "pg_get_constraintdef", "pg_cancel_backend",
             "pg_terminate_backend", "inet_client_addr", "inet_server_addr", "pg_postmaster_start_time",
@@ -209,6 +218,7 @@ public final class Functions {
             return "";
         }, F8);
         fn("pi", F8, true, (a, c) -> Math.PI);
+        fn("gen_random_uuid", Types.UUID, true, (a, c) -> java.util.UUID.randomUUID());
         fn("random", F8, true, (a, c) -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
 
         // math
@@ -333,14 +343,19 @@ public final class Functions {
         f1("octet_length", T, I4, a -> s(a).getBytes(StandardCharsets.UTF_8).length);
         f1("octet_length", Types.BYTEA, I4, a -> ((byte[]) a).length);
         f1("bit_length", T, I4, a -> s(a).getBytes(StandardCharsets.UTF_8).length * 8);
-        f1("upper", T, T, a -> s(a).toUpperCase(java.util.Locale.ROOT));
-        f1("lower", T, T, a -> s(a).toLowerCase(java.util.Locale.ROOT));
+        f1("upper", T, T, a -> asciiUpper(s(a)));
+        f1("lower", T, T, a -> asciiLower(s(a)));
         f1("initcap", T, T, a -> {
             StringBuilder sb = new StringBuilder();
             boolean start = true;
             for (char ch : s(a).toCharArray()) {
-                sb.append(start ? Character.toUpperCase(ch) : Character.toLowerCase(ch));
-                start = !Character.isLetterOrDigit(ch);
+                boolean alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+                if (start) {
+                    sb.append(ch >= 'a' && ch <= 'z' ? (char) (ch - 32) : ch);
+                } else {
+                    sb.append(ch >= 'A' && ch <= 'Z' ? (char) (ch + 32) : ch);
+                }
+                start = !alnum && ch < 0x80;
             }
             return sb.toString();
         });
@@ -447,6 +462,31 @@ public final class Functions {
             }
             return sb.toString();
         }, false, true));
+    }
+
+    /**
+     * Case mapping of the C locale (pgjava's databases use LC_CTYPE C, like the reference server): only
+     * ASCII letters change.
+     */
+    public static String asciiUpper(String s) {
+        char[] c = s.toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] >= 'a' && c[i] <= 'z') {
+                c[i] = (char) (c[i] - 32);
+            }
+        }
+        return new String(c);
+    }
+
+    /** C-locale lower-casing: only ASCII letters change. */
+    public static String asciiLower(String s) {
+        char[] c = s.toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] >= 'A' && c[i] <= 'Z') {
+                c[i] = (char) (c[i] + 32);
+            }
+        }
+        return new String(c);
     }
 
     private static int strpos(String s, String sub) {

@@ -14,8 +14,8 @@ public final class Like {
      */
     public static boolean match(String s, String pattern, char escape, boolean caseInsensitive) {
         if (caseInsensitive) {
-            s = s.toLowerCase(java.util.Locale.ROOT);
-            pattern = pattern.toLowerCase(java.util.Locale.ROOT);
+            s = Functions.asciiLower(s);
+            pattern = Functions.asciiLower(pattern);
         }
         return match(s, 0, pattern, 0, escape);
     }

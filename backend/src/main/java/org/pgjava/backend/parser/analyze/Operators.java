@@ -91,6 +91,14 @@ public final class Operators {
         return Casts.rtrimSpaces((String) a).compareTo(Casts.rtrimSpaces((String) b));
     }
 
+    /** uuid ordering: unsigned byte comparison (memcmp), unlike java.util.UUID.compareTo. */
+    static int cmpUuid(Object a, Object b) {
+        java.util.UUID x = (java.util.UUID) a;
+        java.util.UUID y = (java.util.UUID) b;
+        int c = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
+        return c != 0 ? c : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
+    }
+
     static int cmpBytes(Object a, Object b) {
         return java.util.Arrays.compareUnsigned((byte[]) a, (byte[]) b);
     }
@@ -105,6 +113,7 @@ public final class Operators {
             case Types.BPCHAR -> Operators::cmpBpchar;
             case Types.BOOL -> (a, b) -> Boolean.compare((Boolean) a, (Boolean) b);
             case Types.BYTEA -> Operators::cmpBytes;
+            case Types.UUID -> Operators::cmpUuid;
             default -> null;
         };
     }
@@ -310,6 +319,7 @@ public final class Operators {
         comparisons(Types.BOOL, Types.BOOL, (a, b) -> Boolean.compare((Boolean) a, (Boolean) b));
         comparisons(Types.OID, Types.OID, (a, b) -> Long.compare(l(a), l(b)));
         comparisons(Types.BYTEA, Types.BYTEA, Operators::cmpBytes);
+        comparisons(Types.UUID, Types.UUID, Operators::cmpUuid);
         for (int t : new int[] {Types.TEXT, Types.BPCHAR, Types.NAME}) {
             bin("~~", t, Types.TEXT, Types.BOOL, (a, b) -> Like.match(str(a, t), (String) b, '\\', false));
             bin("!~~", t, Types.TEXT, Types.BOOL, (a, b) -> !Like.match(str(a, t), (String) b, '\\', false));

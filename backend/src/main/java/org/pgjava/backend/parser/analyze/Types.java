@@ -26,6 +26,8 @@ public final class Types {
     public static final int VARCHAR = 1043;
     public static final int NUMERIC = 1700;
     public static final int VOID = 2278;
+    public static final int UUID = 2950;
+    public static final int REGTYPE = 2206;
     /** Pseudo-type "anynonarray"/"any" used only inside the function table: matches every type. */
     public static final int ANY = 2276;
 
@@ -33,7 +35,7 @@ public final class Types {
     public static boolean isSupported(int oid) {
         return switch (oid) {
             case BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, TEXT, OID, FLOAT4, FLOAT8, UNKNOWN, BPCHAR, VARCHAR,
-                 NUMERIC, VOID -> true;
+                 NUMERIC, VOID, UUID, REGTYPE -> true;
             default -> false;
         };
     }

@@ -169,7 +169,7 @@ public final class Numerics {
     /** numeric_recv (format as {@link #send}). @throws PgException 22P03 on malformed data */
     public static Object receive(byte[] b) {
         if (b.length < 8) {
-            throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "insufficient data left in message");
+            throw PgException.error(SqlState.PROTOCOL_VIOLATION, "insufficient data left in message");
         }
         int nd = ((b[0] & 0xFF) << 8) | (b[1] & 0xFF);
         int weight = (short) (((b[2] & 0xFF) << 8) | (b[3] & 0xFF));
@@ -187,8 +187,11 @@ public final class Numerics {
         if (sign != 0 && sign != 0x4000) {
             throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "invalid sign in external \"numeric\" value");
         }
-        if (b.length != 8 + nd * 2) {
-            throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "insufficient data left in message");
+        if (b.length < 8 + nd * 2) {
+            throw PgException.error(SqlState.PROTOCOL_VIOLATION, "insufficient data left in message");
+        }
+        if (b.length > 8 + nd * 2) {
+            throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "incorrect binary data format");
         }
         if ((dscale & 0xC000) != 0) {
             throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "invalid scale in external \"numeric\" value");

@@ -57,13 +57,16 @@ class TypeIOTest {
         binary(18, "a", "61");
         binary(17, new byte[] {1, 2, (byte) 0xff}, "0102ff");
         assertArrayEquals(hex("7fc00000"), TypeIO.send(700, Float.NaN));
+        binary(2950, java.util.UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), "a0eebc999c0b4ef8bb6d6bb9bd380a11");
     }
 
     @Test
     void receiveRejectsWrongLengths() {
         PgException e = assertThrows(PgException.class, () -> TypeIO.receive(23, new byte[8]));
         assertEquals(SqlState.INVALID_BINARY_REPRESENTATION, e.sqlState());
-        assertThrows(PgException.class, () -> TypeIO.receive(20, new byte[3]));
+        e = assertThrows(PgException.class, () -> TypeIO.receive(20, new byte[3]));
+        assertEquals(SqlState.PROTOCOL_VIOLATION, e.sqlState());
+        assertEquals("insufficient data left in message", e.getMessage());
     }
 
     @Test
@@ -116,6 +119,12 @@ class TypeIOTest {
         assertEquals("\"1e400\" is out of range for type double precision",
                 assertThrows(PgException.class, () -> TypeIO.input(701, "1e400", s)).getMessage());
         assertArrayEquals(new byte[] {(byte) 0xab, 1}, (byte[]) TypeIO.input(17, "\\xab01", s));
+        assertEquals("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+                TypeIO.output(2950, TypeIO.input(2950, "{A0EEBC99-9C0B4EF8-BB6D6BB9-BD380A11}", s), s));
+        assertEquals("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+                TypeIO.output(2950, TypeIO.input(2950, "a0ee-bc99-9c0b-4ef8-bb6d-6bb9bd380a11", s), s));
+        assertEquals("invalid input syntax for type uuid: \"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1\"",
+                assertThrows(PgException.class, () -> TypeIO.input(2950, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1", s)).getMessage());
         assertArrayEquals(new byte[] {'a', '\\', (byte) 0xff}, (byte[]) TypeIO.input(17, "a\\\\\\377", s));
     }
 
