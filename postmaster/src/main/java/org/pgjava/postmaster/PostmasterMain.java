@@ -277,7 +277,7 @@ public final class PostmasterMain {
         }
         state.replace(fresh, rules);
         pool.reconfigure(poolConfig(fresh));
-        for (int pid : pool.activePids()) {
+        for (int pid : pool.announcedPids()) {
             ProcessControl.signal(pid, LibC.SIGHUP);
         }
     }

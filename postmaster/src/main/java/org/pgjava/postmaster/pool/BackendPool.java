@@ -231,11 +231,11 @@ public final class BackendPool implements HandoffServer.Listener {
         return all.size();
     }
 
-    /** Pids of backends serving clients now. */
-    public synchronized List<Integer> activePids() {
+    /** Pids of backends that announced themselves (standby, idle or serving). */
+    public synchronized List<Integer> announcedPids() {
         List<Integer> pids = new ArrayList<>();
         for (BackendProcess b : all) {
-            if (b.state == BackendProcess.State.ACTIVE) {
+            if (b.state != BackendProcess.State.STARTING && b.state != BackendProcess.State.EXITING) {
                 pids.add(b.pid());
             }
         }
