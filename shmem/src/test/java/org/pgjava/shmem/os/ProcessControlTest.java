@@ -18,8 +18,8 @@ class ProcessControlTest {
 
     @Test
     void titleShowsInCmdlineAndComm() throws Exception {
-        String java = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), TitleChildMain.class.getName(), "pgjava: alice db1 [local] idle")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
