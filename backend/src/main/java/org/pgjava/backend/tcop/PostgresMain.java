@@ -390,6 +390,13 @@ public final class PostgresMain {
     // =====================================================================================================
     // simple query
 
+    /**
+     * exec_simple_query: parses the string, runs each statement in turn (one implicit transaction block when
+     * there are several), sending RowDescription/DataRow/CommandComplete per statement, or
+     * EmptyQueryResponse for no statement. Drops the unnamed statement and portal first.
+     *
+     * @throws PgException the first error; the statements after it do not run
+     */
     private void execSimpleQuery(String query) throws IOException {
         dropUnnamedStatement();
         closePortal("");
@@ -475,6 +482,11 @@ public final class PostgresMain {
     // =====================================================================================================
     // extended query
 
+    /**
+     * Parse: analyzes one statement and stores it under its name (the unnamed one is replaced), then
+     * ParseComplete. Errors: 42601 for several statements, 42P05 for an existing name, 25P02 in a failed
+     * block (unless ROLLBACK/COMMIT), and every analysis error.
+     */
     private void execParse() throws IOException {
         String name = in.getString();
         String query = in.getString();
@@ -502,6 +514,12 @@ public final class PostgresMain {
         out.empty('1');
     }
 
+    /**
+     * Bind: converts the parameters (text via TypeIO.input in the client encoding, binary via
+     * TypeIO.receive), finishes planning, expands the result formats (0/1/n rule) and creates the portal,
+     * then BindComplete. Errors: PostgreSQL's 08P01 count mismatches, 26000, 42P03, 22023, 25P02, and the
+     * conversion errors with the "portal parameter $n" context.
+     */
     private void execBind() throws IOException {
         String portalName = in.getString();
         String stmtName = in.getString();
@@ -608,6 +626,11 @@ public final class PostgresMain {
         return PgException.error(SqlState.INVALID_PARAMETER_VALUE, "unsupported format code: " + format);
     }
 
+    /**
+     * Execute: runs the portal for up to maxRows rows (0 = all): DataRows, then CommandComplete, or
+     * PortalSuspended when the limit stopped it; EmptyQueryResponse for an empty statement. A failing portal
+     * is dropped. Errors: 34000, 25P02, 55000 (re-running a finished portal that returns no rows).
+     */
     private void execExecute() throws IOException {
         String portalName = in.getString();
         int maxRows = in.getInt32();
@@ -646,6 +669,11 @@ public final class PostgresMain {
         out.commandComplete(tag);
     }
 
+    /**
+     * Describe 'S' (ParameterDescription, then RowDescription or NoData) or 'P' (RowDescription with the
+     * bound formats, or NoData). Errors: 26000 / 34000 for unknown names, 25P02 in a failed block for
+     * statements that return rows, 08P01 for another subtype.
+     */
     private void execDescribe() throws IOException {
         int kind = in.getByte();
         String name = in.getString();
@@ -671,6 +699,7 @@ public final class PostgresMain {
         }
     }
 
+    /** Close 'S' or 'P': drops the statement or portal if it exists (no error otherwise), then CloseComplete. */
     private void execClose() throws IOException {
         int kind = in.getByte();
         String name = in.getString();
@@ -730,8 +759,12 @@ public final class PostgresMain {
             return stmt.utility() != null ? stmt.utility().commandTag() : "SELECT 0";
         }
         if (portal.run == null) {
-            portal.run = stmt.utility() != null ? executeUtility(stmt.utility())
-                    : stmt.plan().start(portal.params, context);
+            if (stmt.utility() != null) {
+                portal.run = executeUtility(stmt.utility(), stmt.query());
+            } else {
+                xact.markSnapshotTaken();
+                portal.run = stmt.plan().start(portal.params, context);
+            }
         }
         QueryRun run = portal.run;
         List<ResultColumn> columns = stmt.columns();
@@ -819,12 +852,12 @@ public final class PostgresMain {
     }
 
     /** Executes a utility statement now; its rows (SHOW) and tag come back as a QueryRun. */
-    private QueryRun executeUtility(UtilityStatement u) throws IOException {
+    private QueryRun executeUtility(UtilityStatement u, String query) throws IOException {
         boolean superuser = startup.superuser();
         List<Object[]> rows = List.of();
         String tag = u.commandTag();
         if (u instanceof VariableSetStmt set) {
-            executeSet(set, superuser);
+            executeSet(set, query, superuser);
         } else if (u instanceof VariableShowStmt show) {
             rows = new ArrayList<>();
             if (show.name().equalsIgnoreCase("all")) {
@@ -843,8 +876,16 @@ public final class PostgresMain {
                 case SAVEPOINT -> xact.savepoint(t.savepointName());
                 case RELEASE -> xact.release(t.savepointName());
                 case ROLLBACK_TO -> xact.rollbackTo(t.savepointName());
-                case PREPARE, COMMIT_PREPARED, ROLLBACK_PREPARED ->
-                        throw PgException.notSupported("prepared transactions are not supported");
+                case PREPARE -> tag = xact.prepare(settings.getInt("max_prepared_transactions") > 0);
+                case COMMIT_PREPARED, ROLLBACK_PREPARED -> {
+                    if (xact.state() != TransactionBlock.State.NONE && xact.state() != TransactionBlock.State.STARTED) {
+                        throw PgException.error(SqlState.ACTIVE_SQL_TRANSACTION,
+                                t.commandTag() + " cannot run inside a transaction block");
+                    }
+                    // pgjava never prepares a transaction, so no identifier can exist
+                    throw PgException.error(SqlState.UNDEFINED_OBJECT,
+                            "prepared transaction with identifier \"" + t.savepointName() + "\" does not exist");
+                }
             }
         } else if (u instanceof DiscardStmt d) {
             if (d.target() == DiscardStmt.Target.ALL) {
@@ -873,11 +914,25 @@ public final class PostgresMain {
     private static final Set<String> QUOTED_LIST_SETTINGS = Set.of("search_path", "temp_tablespaces",
             "session_preload_libraries", "shared_preload_libraries", "local_preload_libraries");
 
-    private void executeSet(VariableSetStmt set, boolean superuser) {
+    private void executeSet(VariableSetStmt set, String query, boolean superuser) {
         String name = set.name();
         switch (set.kind()) {
             case SET_VALUE -> {
+                if (name.equals("transaction") || name.equals("session_characteristics")) {
+                    // SET [SESSION CHARACTERISTICS AS] TRANSACTION with several modes: (name, value) pairs
+                    if (name.equals("transaction")) warnIfNoBlock("SET TRANSACTION");
+                    List<String> a = set.args();
+                    for (int i = 0; i + 1 < a.size(); i += 2) {
+                        checkTransactionSetting(a.get(i), a.get(i + 1));
+                        settings.set(a.get(i), a.get(i + 1), SettingSource.SESSION, superuser);
+                    }
+                    return;
+                }
                 String value = flattenArgs(name, set.args());
+                if (name.startsWith("transaction_") && isSetTransaction(query, set.location())) {
+                    warnIfNoBlock("SET TRANSACTION");
+                }
+                checkTransactionSetting(name, value);
                 if (set.isLocal()) {
                     warnIfNoBlock("SET LOCAL");
                     settings.setLocal(name, value, superuser);
@@ -886,6 +941,7 @@ public final class PostgresMain {
                 }
             }
             case SET_DEFAULT -> {
+                checkTransactionSetting(name, settings.showReset(name));
                 if (set.isLocal()) {
                     warnIfNoBlock("SET LOCAL");
                     settings.setLocal(name, settings.showReset(name), superuser);
@@ -894,8 +950,70 @@ public final class PostgresMain {
                 }
             }
             case SET_CURRENT -> settings.set(name, settings.show(name), SettingSource.SESSION, superuser);
-            case RESET -> settings.reset(name);
+            case RESET -> {
+                checkTransactionSetting(name, settings.showReset(name));
+                settings.reset(name, superuser);
+            }
             case RESET_ALL -> settings.resetAll();
+        }
+    }
+
+    /** True when the SET at {@code location} is written {@code SET TRANSACTION ...} (not SET transaction_x). */
+    private static boolean isSetTransaction(String query, int location) {
+        if (query == null || location < 0 || location + 3 > query.length()) return false;
+        int i = location + 3;
+        while (i < query.length() && Character.isWhitespace(query.charAt(i))) i++;
+        return query.regionMatches(true, i, "transaction", 0, 11)
+                && (i + 11 == query.length() || !Character.isLetterOrDigit(query.charAt(i + 11))
+                    && query.charAt(i + 11) != '_');
+    }
+
+    /**
+     * The check hooks PostgreSQL runs for the per-transaction settings (they need to know whether a query
+     * already ran, which only the session knows): isolation level and deferrable cannot change after the
+     * first query or inside a savepoint, read-write cannot be restored after the first query.
+     */
+    private void checkTransactionSetting(String name, String value) {
+        if (!xact.inTransaction() || value == null) return;
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "transaction_isolation" -> {
+                if (v.equals(settings.show("transaction_isolation"))) return;
+                if (xact.snapshotTaken()) {
+                    throw PgException.error(SqlState.ACTIVE_SQL_TRANSACTION,
+                            "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+                }
+                if (xact.inSubtransaction()) {
+                    throw PgException.error(SqlState.ACTIVE_SQL_TRANSACTION,
+                            "SET TRANSACTION ISOLATION LEVEL must not be called in a subtransaction");
+                }
+            }
+            case "transaction_read_only" -> {
+                boolean toReadWrite = v.equals("off") || v.equals("false") || v.equals("no") || v.equals("0")
+                        || v.equals("f") || v.equals("n") || v.equals("of") || v.equals("fa") || v.equals("fal")
+                        || v.equals("fals");
+                if (!toReadWrite || !settings.show("transaction_read_only").equals("on")) return;
+                if (xact.inSubtransaction()) {
+                    throw PgException.error(SqlState.READ_ONLY_SQL_TRANSACTION,
+                            "cannot set transaction read-write mode inside a read-only transaction");
+                }
+                if (xact.snapshotTaken()) {
+                    throw PgException.error(SqlState.ACTIVE_SQL_TRANSACTION,
+                            "transaction read-write mode must be set before any query");
+                }
+            }
+            case "transaction_deferrable" -> {
+                if (xact.inSubtransaction()) {
+                    throw PgException.error(SqlState.ACTIVE_SQL_TRANSACTION,
+                            "SET TRANSACTION [NOT] DEFERRABLE cannot be called within a subtransaction");
+                }
+                if (xact.snapshotTaken()) {
+                    throw PgException.error(SqlState.ACTIVE_SQL_TRANSACTION,
+                            "SET TRANSACTION [NOT] DEFERRABLE must be called before any query");
+                }
+            }
+            default -> {
+            }
         }
     }
 

@@ -39,6 +39,7 @@ final class TransactionBlock {
     private State state = State.NONE;
     private final List<Savepoint> savepoints = new ArrayList<>();
     private List<String> lastModes = List.of();
+    private boolean snapshotTaken;
 
     /**
      * @param settings         the session's settings (nesting levels follow the transaction)
@@ -84,6 +85,50 @@ final class TransactionBlock {
         if (state == State.NONE) {
             settings.atTransactionStart();
             state = State.STARTED;
+            snapshotTaken = false;
+        }
+    }
+
+    /** A query (not a utility statement) ran in this transaction: PostgreSQL's FirstSnapshotSet. */
+    void markSnapshotTaken() {
+        snapshotTaken = true;
+    }
+
+    /** True once a query ran in the current transaction. */
+    boolean snapshotTaken() {
+        return snapshotTaken;
+    }
+
+    /** True inside a savepoint (PostgreSQL's IsSubTransaction). */
+    boolean inSubtransaction() {
+        return !savepoints.isEmpty();
+    }
+
+    /**
+     * PREPARE TRANSACTION gid. Outside a block: WARNING 25P01 and tag "ROLLBACK" (nothing to prepare). In a
+     * failed block: rolls back, tag "ROLLBACK". In a block: pgjava cannot prepare transactions, so the block
+     * ends (rolled back) and the error is PostgreSQL's for max_prepared_transactions = 0, or 0A000 otherwise.
+     *
+     * @return the command tag
+     */
+    String prepare(boolean preparedTransactionsEnabled) {
+        switch (state) {
+            case BLOCK -> {
+                end(false);
+                if (preparedTransactionsEnabled) {
+                    throw PgException.notSupported("PREPARE TRANSACTION is not supported");
+                }
+                throw PgException.error(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, "prepared transactions are disabled")
+                        .withHint("Set max_prepared_transactions to a nonzero value.");
+            }
+            case FAILED -> {
+                end(false);
+                return "ROLLBACK";
+            }
+            default -> {
+                notices.add(noTransactionWarning());
+                return "ROLLBACK";
+            }
         }
     }
 
@@ -248,9 +293,16 @@ final class TransactionBlock {
     }
 
     private void end(boolean committed) {
+        if (!savepoints.isEmpty()) {
+            // Merge the savepoint levels into the transaction's level first: the end of the transaction
+            // then commits or undoes them all at once (and Settings.atTransactionEnd(false) is not asked to
+            // unwind savepoint levels itself, which it cannot do: its rollback-to keeps the level open).
+            settings.atReleaseSavepoint(savepoints.get(0).settingsLevel());
+        }
         settings.atTransactionEnd(committed && state != State.FAILED);   // a no-op when already undone
         savepoints.clear();
         state = State.NONE;
+        snapshotTaken = false;
         onTransactionEnd.run();
     }
 

@@ -317,6 +317,60 @@ class PostgresMainTest {
     }
 
     @Test
+    void rollbackAndDisconnectWithOpenSavepoints() {
+        Result r = converse(new FrontendMessages()
+                .query("BEGIN; SET application_name = 'o'; SAVEPOINT a; SET application_name = 'i'; SAVEPOINT b")
+                .query("ROLLBACK").query("SHOW application_name")
+                .query("BEGIN; SAVEPOINT a; SET application_name = 'c'; SAVEPOINT b").query("COMMIT")
+                .query("BEGIN; SAVEPOINT a; SELECT nosuch").query("ROLLBACK")
+                .query("BEGIN; SAVEPOINT a; SAVEPOINT b"));
+        assertEquals(List.of("C BEGIN", "C SET", "C SAVEPOINT", "C SET", "C SAVEPOINT", "S application_name=i", "Z T",
+                "C ROLLBACK", "S application_name=", "Z I",
+                "T application_name:25:0", "D ", "C SHOW", "Z I",
+                "C BEGIN", "C SAVEPOINT", "C SET", "C SAVEPOINT", "S application_name=c", "Z T", "C COMMIT", "Z I",
+                "C BEGIN", "C SAVEPOINT", "E ERROR 42703 column \"nosuch\" does not exist @28", "Z E",
+                "C ROLLBACK", "Z I",
+                "C BEGIN", "C SAVEPOINT", "C SAVEPOINT", "Z T"), r.afterStartup());
+        assertEquals(new SessionEnd(SessionEnd.Reason.CLIENT_DISCONNECTED, false), r.end());
+    }
+
+    @Test
+    void transactionSettingChecks() {
+        Result r = converse(new FrontendMessages()
+                .query("BEGIN; SAVEPOINT a; SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").query("ROLLBACK")
+                .query("BEGIN READ ONLY; SELECT 1; SET TRANSACTION READ WRITE").query("ROLLBACK")
+                .query("BEGIN; SELECT 1; SET TRANSACTION DEFERRABLE").query("ROLLBACK")
+                .query("BEGIN; SELECT 1; SET transaction_isolation = 'read committed'; COMMIT")
+                .query("SELECT 1; SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
+                .query("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").terminate());
+        assertEquals(List.of("C BEGIN", "C SAVEPOINT",
+                "E ERROR 25001 SET TRANSACTION ISOLATION LEVEL must not be called in a subtransaction", "Z E",
+                "C ROLLBACK", "Z I",
+                "C BEGIN", "T ?column?:23:0", "D 1", "C SELECT 1",
+                "E ERROR 25001 transaction read-write mode must be set before any query", "Z E", "C ROLLBACK", "Z I",
+                "C BEGIN", "T ?column?:23:0", "D 1", "C SELECT 1",
+                "E ERROR 25001 SET TRANSACTION [NOT] DEFERRABLE must be called before any query", "Z E",
+                "C ROLLBACK", "Z I",
+                "C BEGIN", "T ?column?:23:0", "D 1", "C SELECT 1", "C SET", "C COMMIT", "Z I",
+                "T ?column?:23:0", "D 1", "C SELECT 1",
+                "E ERROR 25001 SET TRANSACTION ISOLATION LEVEL must be called before any query", "Z I",
+                "N WARNING 25P01 SET TRANSACTION can only be used in transaction blocks", "C SET", "Z I"),
+                r.afterStartup());
+    }
+
+    @Test
+    void preparedTransactions() {
+        Result r = converse(new FrontendMessages().query("PREPARE TRANSACTION 'x'").query("COMMIT PREPARED 'x'")
+                .query("BEGIN; ROLLBACK PREPARED 'x'").query("ROLLBACK")
+                .query("BEGIN").query("PREPARE TRANSACTION 'y'").terminate());
+        assertEquals(List.of("N WARNING 25P01 there is no transaction in progress", "C ROLLBACK", "Z I",
+                "E ERROR 42704 prepared transaction with identifier \"x\" does not exist", "Z I",
+                "C BEGIN", "E ERROR 25001 ROLLBACK PREPARED cannot run inside a transaction block", "Z E",
+                "C ROLLBACK", "Z I",
+                "C BEGIN", "Z T", "E ERROR 55000 prepared transactions are disabled", "Z I"), r.afterStartup());
+    }
+
+    @Test
     void isolationLevelIsStoredForTheTransaction() {
         Result r = converse(new FrontendMessages()
                 .query("BEGIN ISOLATION LEVEL SERIALIZABLE; SHOW transaction_isolation; COMMIT; SHOW transaction_isolation")
