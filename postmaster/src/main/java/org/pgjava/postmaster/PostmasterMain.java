@@ -14,6 +14,7 @@ import org.pgjava.postmaster.pool.PoolConfig;
 import org.pgjava.postmaster.startup.BackendHandoff;
 import org.pgjava.shmem.handoff.HandoffServer;
 import org.pgjava.shmem.handoff.HandoffSocketPath;
+import org.pgjava.shmem.os.LibC;
 import org.pgjava.shmem.os.ProcessControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,8 +129,10 @@ public final class PostmasterMain {
         try {
             pm.start();
         } catch (PgException e) {
-            LOG.error(org.slf4j.MarkerFactory.getMarker("FATAL"), "{}{}", e.getMessage(),
-                    e.hint() == null ? "" : "\nHINT:  " + e.hint());
+            LOG.error(org.slf4j.MarkerFactory.getMarker("FATAL"), "{}", e.getMessage());
+            if (e.hint() != null) {
+                LOG.error(org.slf4j.MarkerFactory.getMarker("HINT"), "{}", e.hint());
+            }
             pm.cleanupAfterFailedStart();
             return 1;
         } catch (Exception e) {
@@ -205,13 +208,14 @@ public final class PostmasterMain {
         pool = new BackendPool(command, poolConfig(settings), random);
         state.setPool(pool);
         handoffServer = HandoffServer.start(socketPath, pool);
-        pool.replenish();
         listeners = new ClientListeners(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
         listeners.open(settings.getString("listen_addresses"), port, settings.getString("unix_socket_directories"),
                 settings.getInt("unix_socket_permissions"), dataDir, state, new BackendHandoff(pool));
         installSignals();
         pidFile.setStatus(PidFile.STATUS_READY);
         LOG.info("database system is ready to accept connections");
+        pool.replenish(); // after the listeners: starting JVMs would otherwise compete with our own start
+        pool.prepareAotCache();
     }
 
     /** DIR/postmaster.opts, as PostgreSQL writes it: the command line, shown by pg_ctl status. */
@@ -228,6 +232,9 @@ public final class PostmasterMain {
     }
 
     private void installSignals() {
+        for (int sig : new int[]{LibC.SIGHUP, LibC.SIGTERM, LibC.SIGINT, LibC.SIGUSR2}) {
+            ProcessControl.resetToDefault(sig);
+        }
         Signal.handle(new Signal("HUP"), s -> signalWorker.execute(this::reload));
         Signal.handle(new Signal("TERM"), s -> signalWorker.execute(() -> shutdown("smart")));
         Signal.handle(new Signal("INT"), s -> signalWorker.execute(() -> shutdown("fast")));
@@ -241,7 +248,13 @@ public final class PostmasterMain {
         LOG.info("received SIGHUP, reloading configuration files");
         Settings fresh = state.settings().copy();
         try {
-            List<String> problems = fresh.applyFile(ConfigFile.parse(dataDir.resolve("postgresql.conf")), true);
+            List<String> problems = new ArrayList<>(
+                    fresh.applyFile(ConfigFile.parse(dataDir.resolve("postgresql.conf")), true));
+            // a -c option outranks the file: its parameter is not "changed" by a different file value
+            for (String c : commandLineSettings) {
+                String name = c.substring(0, Math.max(0, c.indexOf('='))).trim().replace('-', '_');
+                problems.removeIf(p -> p.equals("parameter \"" + name + "\" cannot be changed without restarting the server"));
+            }
             for (String p : problems) {
                 LOG.info("{}", p);
             }
@@ -264,8 +277,8 @@ public final class PostmasterMain {
         }
         state.replace(fresh, rules);
         pool.reconfigure(poolConfig(fresh));
-        for (int pid : pool.activePids()) {
-            ProcessControl.signal(pid, org.pgjava.shmem.os.LibC.SIGHUP);
+        for (int pid : pool.announcedPids()) {
+            ProcessControl.signal(pid, LibC.SIGHUP);
         }
     }
 
@@ -312,6 +325,7 @@ public final class PostmasterMain {
         try {
             listeners.closeListeners();
             handoffServer.close();
+            deleteHandoffDirectory();
         } finally {
             pidFile.remove();
             LOG.info("database system is shut down");

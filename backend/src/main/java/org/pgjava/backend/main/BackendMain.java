@@ -42,7 +42,8 @@ import java.util.List;
  * socket shut down) and exits; SIGINT asks the running statement to cancel; SIGHUP makes the next session
  * use re-read settings. Process title: "pgjava: standby backend" while waiting,
  * "pgjava: USER DB HOST(PORT) ACTIVITY" or "pgjava: USER DB [local] ACTIVITY" while serving.
- * Exit status 0 for every orderly exit; 1 when the backend cannot start.
+ * Exit status 0 for every orderly exit; 1 when the backend cannot start. {@code --aot-training} runs only
+ * the warm-up and exits (the postmaster's AOT-cache training run).
  */
 public final class BackendMain {
     private static final Logger LOG = LoggerFactory.getLogger(BackendMain.class);
@@ -69,8 +70,10 @@ public final class BackendMain {
     public static void main(String[] args) {
         Path dir = null;
         List<String> settings = new ArrayList<>();
+        boolean training = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--aot-training" -> training = true;
                 case "-D" -> dir = Path.of(args[++i]);
                 case "-c" -> settings.add(args[++i]);
                 default -> {
@@ -85,7 +88,7 @@ public final class BackendMain {
         }
         int status;
         try {
-            status = new BackendMain(dir, settings).run();
+            status = training ? new BackendMain(dir, settings).train() : new BackendMain(dir, settings).run();
         } catch (Throwable t) {
             LOG.error("backend process failed: {}", t.toString(), t);
             status = 1;
@@ -127,6 +130,16 @@ public final class BackendMain {
                 title.setTitle(STANDBY_TITLE);
             }
         }
+        return 0;
+    }
+
+    /**
+     * The AOT training run (the postmaster runs it with -XX:AOTCacheOutput): load settings, run the
+     * warm-up session, exit. The JVM writes the cache of every class this loaded when it exits.
+     */
+    private int train() {
+        settings = loadSettings();
+        warmUp();
         return 0;
     }
 
@@ -176,6 +189,9 @@ public final class BackendMain {
     }
 
     private void installSignals() {
+        for (int sig : new int[]{LibC.SIGHUP, LibC.SIGTERM, LibC.SIGINT}) {
+            ProcessControl.resetToDefault(sig);
+        }
         Signal.handle(new Signal("TERM"), sig -> onTerminate());
         Signal.handle(new Signal("INT"), sig -> {
             PostgresMain s = session;

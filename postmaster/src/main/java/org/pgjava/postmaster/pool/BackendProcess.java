@@ -37,6 +37,7 @@ public final class BackendProcess {
     ConnectionSlots.Slot slot;
     int cancelSecret;
     boolean signalled;
+    boolean usedAotCache;
 
     BackendProcess(Process process, String token) {
         this.process = process;

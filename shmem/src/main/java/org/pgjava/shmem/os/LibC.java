@@ -113,6 +113,9 @@ public final class LibC {
 
     public static native int kill(int pid, int sig) throws LastErrorException;
 
+    /** signal(2); pass {@code Pointer.NULL} for SIG_DFL. Returns the previous handler. */
+    public static native Pointer signal(int sig, Pointer handler) throws LastErrorException;
+
     public static native int getpid();
 
     public static native int getppid();
