@@ -96,6 +96,11 @@ public final class ConfigFile {
             if (tok == null) throw syntax(file, lineNo, null);
             if (!(ID.matcher(tok).matches() || INTEGER.matcher(tok).matches() || REAL.matcher(tok).matches()
                     || UNQUOTED.matcher(tok).matches()) || tok.equals(".")) {
+                // the lexer would have read a number and then stopped: the error is near what follows it
+                for (Pattern num : new Pattern[] {REAL, INTEGER}) {
+                    var m = num.matcher(tok);
+                    if (m.lookingAt() && m.end() > 0 && m.end() < tok.length()) throw syntax(file, lineNo, tok.substring(m.end()));
+                }
                 throw syntax(file, lineNo, tok);
             }
             value = tok;

@@ -28,9 +28,18 @@ public final class SettingRegistry {
     private static final SettingRegistry BUILTIN = load();
 
     private final Map<String, SettingDef> byName;
+    private final List<String> reportedNames;
 
     private SettingRegistry(Map<String, SettingDef> byName) {
         this.byName = Collections.unmodifiableMap(byName);
+        List<String> r = new ArrayList<>();
+        for (SettingDef d : byName.values()) if (d.reported()) r.add(d.displayName());
+        this.reportedNames = List.copyOf(r);
+    }
+
+    /** Display names of the GUC_REPORT settings, in lower-case name order. */
+    public List<String> reportedNames() {
+        return reportedNames;
     }
 
     /** The built-in registry (loaded once from the class-path resource; immutable). */

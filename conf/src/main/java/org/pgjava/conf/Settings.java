@@ -299,11 +299,7 @@ public final class Settings {
 
     /** The GUC_REPORT settings in PostgreSQL's display case, in name order (ParameterStatus names). */
     public List<String> reportedNames() {
-        List<String> out = new ArrayList<>();
-        for (SettingDef d : definitions()) {
-            if (d.reported()) out.add(d.displayName());
-        }
-        return out;
+        return registry.reportedNames();
     }
 
     /**
@@ -312,8 +308,9 @@ public final class Settings {
      */
     public Set<String> takeChangedReported() {
         Set<String> out = new LinkedHashSet<>();
-        for (String n : reportedNames()) {
-            String v = show(n);
+        for (String n : registry.reportedNames()) {
+            Slot s = slots.get(n.toLowerCase(Locale.ROOT));
+            String v = display(s.def, s.value);
             if (!v.equals(lastReported.get(n))) {
                 out.add(n);
                 lastReported.put(n, v);
@@ -442,10 +439,20 @@ public final class Settings {
         assign(s, v, SettingSource.OVERRIDE, false);
     }
 
-    /** RESET name (and SET name TO DEFAULT): back to the reset value, transactionally like SET. */
+    /** RESET name (and SET name TO DEFAULT) by a superuser: see {@link #reset(String, boolean)}. */
     public void reset(String name) {
+        reset(name, true);
+    }
+
+    /**
+     * RESET name: back to the reset value, transactionally like SET.
+     *
+     * @throws PgException as {@link #set} for the setting's context (e.g. 55P02 for POSTMASTER settings,
+     *                     42501 for SUSET ones when {@code superuser} is false)
+     */
+    public void reset(String name, boolean superuser) {
         Slot s = slot(name);
-        checkContext(s, SettingSource.SESSION, true);
+        checkContext(s, SettingSource.SESSION, superuser);
         assign(s, s.resetValue, s.resetSource, true, false);
     }
 
@@ -662,7 +669,12 @@ public final class Settings {
      * Applies postgresql.conf entries (from {@link ConfigFile#parse}) with source FILE; later entries for the
      * same name win. At start ({@code reload} false) every setting may be set; on reload POSTMASTER settings
      * whose value changed keep their old value. On reload a setting that came from the file but is no longer
-     * in it goes back to its boot value, as in PostgreSQL. Valid entries are applied even when others fail.
+     * in it goes back to its boot value, as in PostgreSQL.
+     *
+     * <p>As in PostgreSQL: if any name is unrecognized, nothing at all is applied (the caller logs
+     * {@code configuration file "f" contains errors; no changes were applied}); other problems (invalid
+     * values, POSTMASTER changes on reload) leave the valid entries applied ({@code …; unaffected changes
+     * were applied}). At server start any problem is fatal for the caller.
      *
      * @return the problems, one PostgreSQL-style message each (empty when all applied): {@code unrecognized
      * configuration parameter "x" in file "f" line n}, {@code parameter "x" cannot be changed without
@@ -681,6 +693,7 @@ public final class Settings {
             last.remove(lower);
             last.put(lower, e);
         }
+        if (!problems.isEmpty()) return problems; // unrecognized names: no changes are applied
         if (reload) {
             for (Slot s : slots.values()) {
                 if (s.resetSource == SettingSource.FILE && !last.containsKey(s.def.name())) {

@@ -67,6 +67,9 @@ class ConfigFileTest {
         Path g = write("bad2.conf", "port =\n");
         e = assertThrows(PgException.class, () -> ConfigFile.parse(g));
         assertEquals("syntax error in file \"" + g.toAbsolutePath() + "\" line 1, near end of line", e.getMessage());
+        Path k = write("bad4.conf", "statement_timeout = 1.5s\n");
+        e = assertThrows(PgException.class, () -> ConfigFile.parse(k));
+        assertEquals("syntax error in file \"" + k.toAbsolutePath() + "\" line 1, near token \"s\"", e.getMessage());
         Path h = write("bad3.conf", "x = 'unterminated\n");
         assertThrows(PgException.class, () -> ConfigFile.parse(h));
     }
@@ -94,12 +97,16 @@ class ConfigFileTest {
 
     @Test
     void applyProblemsAndReload() throws IOException {
-        Path f = write("postgresql.conf", "port = 5432\nbogus = 1\nwork_mem = 8MB\nstatement_timeout = 'x'\n");
+        Path bad = write("bad.conf", "port = 5432\nbogus = 1\nwork_mem = 8MB\n");
         Settings s = Settings.defaults();
-        List<String> problems = s.applyFile(ConfigFile.parse(f), false);
-        assertEquals(List.of("unrecognized configuration parameter \"bogus\" in file \"" + f.toAbsolutePath() + "\" line 2",
-                "invalid value for parameter \"statement_timeout\": \"x\""), problems);
-        assertEquals("8MB", s.show("work_mem"));
+        List<String> problems = s.applyFile(ConfigFile.parse(bad), false);
+        assertEquals(List.of("unrecognized configuration parameter \"bogus\" in file \"" + bad.toAbsolutePath() + "\" line 2"), problems);
+        assertEquals("4MB", s.show("work_mem"), "an unrecognized name means no changes are applied");
+
+        Path f = write("postgresql.conf", "port = 5432\nwork_mem = 8MB\nstatement_timeout = 'x'\n");
+        problems = s.applyFile(ConfigFile.parse(f), false);
+        assertEquals(List.of("invalid value for parameter \"statement_timeout\": \"x\""), problems);
+        assertEquals("8MB", s.show("work_mem"), "invalid values do not stop the other entries");
 
         Path f2 = write("postgresql.conf", "port = 6000\n");
         problems = s.applyFile(ConfigFile.parse(f2), true);

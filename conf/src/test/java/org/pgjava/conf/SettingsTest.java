@@ -388,6 +388,29 @@ class SettingsTest {
     }
 
     @Test
+    void resetObeysContexts() {
+        Settings s = Settings.defaults();
+        PgException e = fails(() -> s.reset("lc_messages", false));
+        assertEquals("permission denied to set parameter \"lc_messages\"", e.getMessage());
+        e = fails(() -> s.reset("port", false));
+        assertEquals("parameter \"port\" cannot be changed without restarting the server", e.getMessage());
+        e = fails(() -> s.reset("server_version", false));
+        assertEquals("parameter \"server_version\" cannot be changed", e.getMessage());
+    }
+
+    @Test
+    void moreTimeZones() {
+        Settings s = Settings.defaults();
+        set(s, "timezone", "EST5EDT");
+        assertEquals("EST5EDT", s.show("TimeZone"));
+        set(s, "timezone", "-3.5");
+        assertEquals("<-03:30>+03:30", s.show("TimeZone"));
+        set(s, "timezone", "<+03>-03");
+        assertEquals("<+03>-03", s.show("TimeZone"));
+        assertEquals(ZoneOffset.ofHours(3), s.timeZone());
+    }
+
+    @Test
     void roleCheck() {
         Settings s = Settings.defaults();
         s.setRoleCheck(n -> n.equals("alice"));

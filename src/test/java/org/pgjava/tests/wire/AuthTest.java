@@ -49,7 +49,7 @@ class AuthTest {
     @BeforeAll
     static void start() {
         server = PgJavaServer.start(PgJavaServer.options().password("supersecret").hba(HBA).beforeStart(dir -> {
-            try {
+            {
                 AuthData data = AuthFile.read(dir);
                 SecureRandom rnd = new SecureRandom();
                 List<RoleEntry> roles = new ArrayList<>(data.roles());
@@ -65,8 +65,6 @@ class AuthTest {
                         PasswordVerifiers.scramSha256("ms-secret", rnd), null, List.of()));
                 roles.add(new RoleEntry(16390, "nologin", false, false, -1, null, null, List.of()));
                 AuthFile.write(dir, new AuthData(roles, data.databases()));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
             }
         }));
     }

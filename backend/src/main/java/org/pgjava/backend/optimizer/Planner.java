@@ -1,14 +1,24 @@
 package org.pgjava.backend.optimizer;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.pgjava.backend.executor.PlannedStatement;
+import org.pgjava.backend.executor.ResultColumn;
+import org.pgjava.backend.executor.ResultPlan;
+import org.pgjava.backend.executor.expr.Expr;
 import org.pgjava.backend.parser.RawStatement;
+import org.pgjava.backend.parser.analyze.Analyzer;
+import org.pgjava.backend.parser.analyze.Types;
+import org.pgjava.backend.parser.nodes.SelectStmt;
+import org.pgjava.backend.parser.nodes.UtilityStatement;
 import org.pgjava.backend.utils.SessionContext;
 import org.pgjava.conf.errors.PgException;
+import org.pgjava.conf.errors.SqlState;
 
 /**
  * Turns a parsed, plannable statement (anything that is not a UtilityStatement) into a read-only
- * {@link PlannedStatement}: name and type resolution (the analyzer), then planning.
- * (Contract; the implementation is being built.)
+ * {@link PlannedStatement}: name and type resolution ({@link Analyzer}), then planning. Today every
+ * plannable statement is a FROM-less SELECT or VALUES and becomes a {@link ResultPlan}.
  */
 public final class Planner {
     private Planner() {
@@ -20,6 +30,20 @@ public final class Planner {
      * @throws PgException analysis errors (42703, 42883, 42804, ...) with positions; 0A000 for what is not built
      */
     public static PlannedStatement plan(RawStatement stmt, int[] paramTypes, SessionContext ctx) {
-        throw PgException.notSupported("the planner is not built yet");
+        if (stmt.stmt() instanceof UtilityStatement) {
+            throw PgException.error(SqlState.INTERNAL_ERROR, "utility statements are not planned");
+        }
+        if (!(stmt.stmt() instanceof SelectStmt select)) {
+            throw PgException.notSupported("this statement is not supported yet").withPosition(stmt.location() + 1);
+        }
+        Analyzer analyzer = new Analyzer(paramTypes, ctx);
+        Analyzer.Query q = analyzer.analyzeSelect(select);
+        List<ResultColumn> cols = new ArrayList<>(q.columnNames().size());
+        for (int i = 0; i < q.columnNames().size(); i++) {
+            int type = q.columnTypes().get(i);
+            cols.add(new ResultColumn(q.columnNames().get(i), 0, (short) 0, type, Types.typlen(type), q.columnTypmods().get(i)));
+        }
+        Expr[][] rows = q.rows().toArray(new Expr[0][]);
+        return new ResultPlan(analyzer.paramTypes(), cols, rows, q.where(), q.limit(), q.offset());
     }
 }

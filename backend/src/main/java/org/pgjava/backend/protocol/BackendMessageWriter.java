@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.pgjava.backend.executor.ResultColumn;
 import org.pgjava.conf.errors.PgException;
-import org.pgjava.conf.errors.Severity;
+import org.pgjava.auth.wire.BackendMessages;
 
 /**
  * Builds v3 backend messages into one reusable output buffer and writes it to the {@link ClientChannel}:
@@ -223,41 +223,15 @@ public final class BackendMessageWriter {
 
     /**
      * ErrorResponse ('E') or NoticeResponse ('N', for severities below ERROR) with every field the
-     * exception carries: S and V severity, C SQLSTATE, M message, D detail, H hint, P position,
-     * p internal position, q internal query, W where, s schema, t table, c column, d data type,
-     * n constraint. Text that the client encoding cannot represent is sent as UTF-8 rather than lost.
+     * exception carries (S, V, C, M, D, H, P, p, q, W, s, t, c, d, n), encoded by auth's
+     * {@link BackendMessages} in the client encoding.
      */
     public void errorOrNotice(PgException e) throws IOException {
-        Severity sev = e.severity();
-        begin(sev.isError() ? 'E' : 'N');
-        field('S', sev.name());
-        field('V', sev.name());
-        field('C', e.sqlState().code());
-        field('M', e.getMessage() == null ? "" : e.getMessage());
-        field('D', e.detail());
-        field('H', e.hint());
-        if (e.position() > 0) field('P', Integer.toString(e.position()));
-        if (e.internalPosition() > 0) field('p', Integer.toString(e.internalPosition()));
-        field('q', e.internalQuery());
-        field('W', e.where());
-        field('s', e.schemaName());
-        field('t', e.tableName());
-        field('c', e.columnName());
-        field('d', e.dataTypeName());
-        field('n', e.constraintName());
-        int8(0);
-        end();
-    }
-
-    private void field(char code, String value) {
-        if (value == null) return;
-        int8(code);
-        try {
-            string(value);
-        } catch (PgException untranslatable) {
-            bytes(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            int8(0);
-        }
+        byte[] m = e.severity().isError() ? BackendMessages.errorResponse(e, encoding.charset())
+                : BackendMessages.noticeResponse(e, encoding.charset());
+        if (msgStart >= 0) throw new IllegalStateException("a message is open");
+        bytes(m);
+        if (len >= FLUSH_THRESHOLD) writeOut();
     }
 
     // ---------------------------------------------------------------- output

@@ -9,9 +9,8 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import java.util.Locale;
-import java.util.Map;
 
+import org.pgjava.conf.Encodings;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.SqlState;
 
@@ -25,31 +24,13 @@ import org.pgjava.conf.errors.SqlState;
  *   <li>UTF8 and SQL_ASCII clients: no conversion; text from the client is still verified as valid UTF8
  *       (the server encoding), with error 22021 {@code invalid byte sequence for encoding "UTF8": 0xc3 0x28}.</li>
  *   <li>Other client encodings (LATIN1, LATIN2, ..., WIN1252, KOI8R, ...): converted through the Java charset
- *       of the same repertoire; a server character the client encoding lacks is 22P05
+ *       {@link Encodings} names for them; a server character the client encoding lacks is 22P05
  *       {@code character with byte sequence 0x.. in encoding "UTF8" has no equivalent in encoding "LATIN1"}.</li>
  * </ol>
  * Entry points: {@link #forName(String)}, {@link #decode}, {@link #encode}. Instances are immutable apart
  * from cached coders, so each session uses its own instance (not thread-safe).
  */
 public final class ClientEncoding {
-    /** PostgreSQL encoding name to Java charset name, for the client encodings pgjava converts. */
-    private static final Map<String, String> JAVA_CHARSETS = Map.ofEntries(
-            Map.entry("LATIN1", "ISO-8859-1"), Map.entry("LATIN2", "ISO-8859-2"),
-            Map.entry("LATIN3", "ISO-8859-3"), Map.entry("LATIN4", "ISO-8859-4"),
-            Map.entry("LATIN5", "ISO-8859-9"), Map.entry("LATIN7", "ISO-8859-13"),
-            Map.entry("LATIN9", "ISO-8859-15"), Map.entry("ISO_8859_5", "ISO-8859-5"),
-            Map.entry("ISO_8859_6", "ISO-8859-6"), Map.entry("ISO_8859_7", "ISO-8859-7"),
-            Map.entry("ISO_8859_8", "ISO-8859-8"), Map.entry("WIN1250", "windows-1250"),
-            Map.entry("WIN1251", "windows-1251"), Map.entry("WIN1252", "windows-1252"),
-            Map.entry("WIN1253", "windows-1253"), Map.entry("WIN1254", "windows-1254"),
-            Map.entry("WIN1255", "windows-1255"), Map.entry("WIN1256", "windows-1256"),
-            Map.entry("WIN1257", "windows-1257"), Map.entry("WIN1258", "windows-1258"),
-            Map.entry("WIN866", "IBM866"), Map.entry("WIN874", "x-windows-874"),
-            Map.entry("KOI8R", "KOI8-R"), Map.entry("KOI8U", "KOI8-U"),
-            Map.entry("EUC_JP", "EUC-JP"), Map.entry("EUC_KR", "EUC-KR"), Map.entry("SJIS", "Shift_JIS"),
-            Map.entry("BIG5", "Big5"), Map.entry("GBK", "GBK"), Map.entry("GB18030", "GB18030"),
-            Map.entry("UHC", "x-windows-949"), Map.entry("EUC_CN", "GB2312"));
-
     /** The UTF8 (and SQL_ASCII) pass-through encoding. */
     public static final ClientEncoding UTF8 = new ClientEncoding("UTF8", null);
 
@@ -69,19 +50,22 @@ public final class ClientEncoding {
      * @throws PgException 0A000 when pgjava has no conversion for that encoding
      */
     public static ClientEncoding forName(String pgName) {
-        String n = pgName.toUpperCase(Locale.ROOT);
-        if (n.equals("UTF8") || n.equals("UNICODE")) return new ClientEncoding("UTF8", null);
-        if (n.equals("SQL_ASCII")) return new ClientEncoding("SQL_ASCII", null);
-        String javaName = JAVA_CHARSETS.get(n);
-        if (javaName != null && Charset.isSupported(javaName)) {
-            return new ClientEncoding(n, Charset.forName(javaName));
+        String n = Encodings.canonicalName(pgName);
+        if (n == null) {
+            throw PgException.notSupported("conversion between UTF8 and " + pgName + " is not supported");
         }
-        throw PgException.notSupported("conversion between UTF8 and " + n + " is not supported");
+        if (n.equals("UTF8") || n.equals("SQL_ASCII")) return new ClientEncoding(n, null);
+        return new ClientEncoding(n, Encodings.charset(n));
     }
 
     /** The PostgreSQL name of this encoding. */
     public String name() {
         return name;
+    }
+
+    /** The Java charset strings are encoded with (UTF-8 for UTF8 and SQL_ASCII). */
+    public Charset charset() {
+        return charset == null ? StandardCharsets.UTF_8 : charset;
     }
 
     /** True when text is sent and received as UTF-8 bytes (UTF8 and SQL_ASCII). */
@@ -97,10 +81,10 @@ public final class ClientEncoding {
      */
     public String decode(byte[] buf, int off, int len) {
         if (charset == null) {
-            // Fast path: pure ASCII needs no verification beyond the high bit.
+            // Fast path: ASCII without NUL needs no verification.
             int end = off + len;
             for (int i = off; i < end; i++) {
-                if (buf[i] < 0) {
+                if (buf[i] <= 0) {
                     verifyUtf8(buf, i, end);
                     return new String(buf, off, len, StandardCharsets.UTF_8);
                 }
@@ -141,12 +125,12 @@ public final class ClientEncoding {
     }
 
     private PgException untranslatable(String s) {
-        if (encoder == null) encoder = charset.newEncoder();
+        CharsetEncoder probe = charset.newEncoder();
         int i = 0;
         while (i < s.length()) {
             int cp = s.codePointAt(i);
             String one = new String(Character.toChars(cp));
-            if (!encoder.canEncode(one)) {
+            if (!probe.canEncode(one)) {
                 return PgException.error(SqlState.UNTRANSLATABLE_CHARACTER, "character with byte sequence "
                         + hexBytes(one.getBytes(StandardCharsets.UTF_8), 0, one.getBytes(StandardCharsets.UTF_8).length)
                         + " in encoding \"UTF8\" has no equivalent in encoding \"" + name + "\"");

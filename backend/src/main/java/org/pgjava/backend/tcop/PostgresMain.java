@@ -89,6 +89,8 @@ public final class PostgresMain {
     private boolean sendReadyForQuery;
     private boolean internalErrorSeen;
     private String lastActivity;
+    private String[] reportedNames;
+    private String[] lastReported;
     private volatile boolean cancelPending;
     private volatile boolean terminatePending;
 
@@ -178,9 +180,10 @@ public final class PostgresMain {
                 SessionEnd end = serveOneMessage();
                 if (end != null) return end;
             } catch (FrontendMessageReader.MessageLengthException e) {
-                // PostgreSQL reports this as COMMERROR: logged, not sent; the stream is out of sync.
+                // The stream is out of sync. PostgreSQL only logs this (COMMERROR) and closes; pgjava also
+                // tells the client why (docs/protocol/README.md rule 4).
                 LOG.warn("invalid message length {}", e.length());
-                return new SessionEnd(SessionEnd.Reason.FATAL, false);
+                return fatal(PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid message length"));
             } catch (EOFException e) {
                 LOG.info("{}", e.getMessage());
                 return new SessionEnd(SessionEnd.Reason.CLIENT_DISCONNECTED, false);
@@ -337,7 +340,11 @@ public final class PostgresMain {
     /** The error-recovery block of PostgresMain: report, abort the transaction, maybe skip till Sync. */
     private void recoverFromError(PgException e) throws IOException {
         out.abandon();
-        pendingNotices.clear();
+        try {
+            sendNotices();   // warnings raised before the error still reach the client, as in PostgreSQL
+        } catch (PgException ignored) {
+            pendingNotices.clear();
+        }
         xact.abortCurrent();
         syncClientEncoding();
         out.errorOrNotice(e);
@@ -401,10 +408,10 @@ public final class PostgresMain {
             }
             xact.startCommand();
             if (implicitBlock) xact.beginImplicitBlock();
+            activity(raw.stmt() instanceof UtilityStatement u ? u.commandTag() : commandWord(query, raw));
             PreparedStatementEntry stmt = prepare("", query, raw, new int[0]);
             Portal portal = new Portal("", stmt, new Object[0], null);
             try {
-                activity(stmt.activity());
                 if (stmt.returnsRows()) out.rowDescription(stmt.columns(), null);
                 String tag = runPortal(portal, 0);
                 boolean last = i == parsed.size() - 1;
@@ -447,14 +454,18 @@ public final class PostgresMain {
     static String commandWord(String query, RawStatement raw) {
         int i = Math.max(0, Math.min(raw.location(), query.length()));
         while (i < query.length() && !Character.isLetter(query.charAt(i))) i++;
+        for (String w : COMMON_WORDS) {
+            if (query.regionMatches(true, i, w, 0, w.length())
+                    && (i + w.length() == query.length() || !Character.isLetter(query.charAt(i + w.length())))) {
+                return w.equals("VALUES") || w.equals("TABLE") || w.equals("WITH") ? "SELECT" : w;
+            }
+        }
         int j = i;
         while (j < query.length() && Character.isLetter(query.charAt(j))) j++;
-        String w = query.substring(i, j).toUpperCase(Locale.ROOT);
-        return switch (w) {
-            case "VALUES", "TABLE", "WITH", "" -> "SELECT";
-            default -> w;
-        };
+        return j == i ? "SELECT" : query.substring(i, j).toUpperCase(Locale.ROOT);
     }
+
+    private static final String[] COMMON_WORDS = {"SELECT", "INSERT", "UPDATE", "DELETE", "VALUES", "WITH", "TABLE"};
 
     // =====================================================================================================
     // extended query
@@ -948,10 +959,22 @@ public final class PostgresMain {
         return 6;
     }
 
-    /** ParameterStatus for every reported setting whose value changed (PostgreSQL 15 sends them before Z). */
+    /**
+     * ParameterStatus for every reported setting whose value changed since it was last sent (all of them the
+     * first time); PostgreSQL 15 sends them right before ReadyForQuery. The GUC_REPORT names are fixed, so
+     * they are looked up once and compared with 13 cheap {@link Settings#show} calls per ReadyForQuery.
+     */
     private void reportChangedSettings() throws IOException {
-        for (String name : settings.takeChangedReported()) {
-            out.parameterStatus(name, settings.show(name));
+        if (reportedNames == null) {
+            reportedNames = settings.reportedNames().toArray(new String[0]);
+            lastReported = new String[reportedNames.length];
+        }
+        for (int i = 0; i < reportedNames.length; i++) {
+            String v = settings.show(reportedNames[i]);
+            if (!v.equals(lastReported[i])) {
+                out.parameterStatus(reportedNames[i], v);
+                lastReported[i] = v;
+            }
         }
     }
 

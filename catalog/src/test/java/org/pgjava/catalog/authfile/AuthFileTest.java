@@ -70,4 +70,14 @@ class AuthFileTest {
         e = assertThrows(PgException.class, () -> AuthFile.read(dataDir));
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     }
+
+    @Test
+    void mockNonce() throws IOException {
+        assertThrows(PgException.class, () -> MockAuthNonce.read(dataDir));
+        byte[] n = MockAuthNonce.create(dataDir, new java.security.SecureRandom());
+        assertEquals(32, n.length);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(n, MockAuthNonce.read(dataDir));
+        Files.writeString(MockAuthNonce.path(dataDir), "xyz\n");
+        assertEquals(SqlState.DATA_CORRUPTED, assertThrows(PgException.class, () -> MockAuthNonce.read(dataDir)).sqlState());
+    }
 }

@@ -28,7 +28,7 @@ public final class FloatFormat {
             return (1 / v < 0) ? "-0" : "0";
         }
         if (extraFloatDigits > 0) {
-            return layout(new BigDecimal(Double.toString(v)), 15, true);
+            return layout(shortest(v), 15, true);
         }
         int prec = Math.max(1, 15 + extraFloatDigits);
         return layout(new BigDecimal(v).round(new MathContext(prec, RoundingMode.HALF_EVEN)), prec, false);
@@ -46,10 +46,36 @@ public final class FloatFormat {
             return (1 / v < 0) ? "-0" : "0";
         }
         if (extraFloatDigits > 0) {
-            return layout(new BigDecimal(Float.toString(v)), 6, true);
+            return layout(shortestFloat(v), 6, true);
         }
         int prec = Math.max(1, 6 + extraFloatDigits);
         return layout(new BigDecimal(v).round(new MathContext(prec, RoundingMode.HALF_EVEN)), prec, false);
+    }
+
+    /**
+     * The shortest decimal that reads back as v. Java's Double.toString is shortest except that it never
+     * prints a single significant digit when a closer two-digit form exists (4.9E-324 for 5e-324).
+     */
+    static BigDecimal shortest(double v) {
+        BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+        if (d.precision() == 2) {
+            BigDecimal one = d.round(new MathContext(1, RoundingMode.HALF_EVEN));
+            if (Double.parseDouble(one.toString()) == v) {
+                return one;
+            }
+        }
+        return d;
+    }
+
+    static BigDecimal shortestFloat(float v) {
+        BigDecimal d = new BigDecimal(Float.toString(v)).stripTrailingZeros();
+        if (d.precision() == 2) {
+            BigDecimal one = d.round(new MathContext(1, RoundingMode.HALF_EVEN));
+            if (Float.parseFloat(one.toString()) == v) {
+                return one;
+            }
+        }
+        return d;
     }
 
     /** %g-style layout of the given decimal digits; exponent form if exp &lt; -4 or exp &gt;= limit. */

@@ -1,0 +1,345 @@
+package org.pgjava.backend.executor.expr;
+
+import java.util.List;
+import org.pgjava.conf.errors.PgException;
+
+/**
+ * A compiled, typed expression: built once by the analyzer (types, operators, functions and casts already
+ * resolved), immutable, evaluated per row with {@link #eval(ExprContext)}. SQL NULL is Java null. The
+ * nested classes are the small evaluator nodes; plans hold trees of them and may share them between
+ * concurrent executions.
+ */
+public abstract class Expr {
+    /** Result type OID. */
+    public final int type;
+    /** Result type modifier, -1 if none. */
+    public final int typmod;
+
+    protected Expr(int type, int typmod) {
+        this.type = type;
+        this.typmod = typmod;
+    }
+
+    /** Evaluates the expression. @throws PgException run-time errors (overflow, division by zero, ...) */
+    public abstract Object eval(ExprContext c);
+
+    /** True for a constant (used for constant folding and unknown-literal handling). */
+    public boolean isConst() {
+        return false;
+    }
+
+    /** A function of one argument (strict: not called for NULL). */
+    @FunctionalInterface
+    public interface Fn1 {
+        Object apply(Object a);
+    }
+
+    /** A function of two arguments (strict: not called if either is NULL). */
+    @FunctionalInterface
+    public interface Fn2 {
+        Object apply(Object a, Object b);
+    }
+
+    /** A function of any number of arguments, with access to the context. */
+    @FunctionalInterface
+    public interface FnN {
+        Object apply(Object[] args, ExprContext c);
+    }
+
+    /** A constant value. */
+    public static final class Const extends Expr {
+        public final Object value;
+
+        public Const(int type, int typmod, Object value) {
+            super(type, typmod);
+            this.value = value;
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            return value;
+        }
+
+        @Override
+        public boolean isConst() {
+            return true;
+        }
+    }
+
+    /** $n (index = n - 1). */
+    public static final class Param extends Expr {
+        private final int index;
+
+        public Param(int type, int index) {
+            super(type, -1);
+            this.index = index;
+        }
+
+        /** The parameter's 0-based index. */
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            return c.params()[index];
+        }
+    }
+
+    /** Strict unary function/operator/cast. */
+    public static final class Unary extends Expr {
+        private final Fn1 fn;
+        private final Expr arg;
+
+        public Unary(int type, int typmod, Fn1 fn, Expr arg) {
+            super(type, typmod);
+            this.fn = fn;
+            this.arg = arg;
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            Object a = arg.eval(c);
+            return a == null ? null : fn.apply(a);
+        }
+    }
+
+    /** Strict binary operator. */
+    public static final class Binary extends Expr {
+        private final Fn2 fn;
+        private final Expr left;
+        private final Expr right;
+
+        public Binary(int type, Fn2 fn, Expr left, Expr right) {
+            super(type, -1);
+            this.fn = fn;
+            this.left = left;
+            this.right = right;
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            Object a = left.eval(c);
+            if (a == null) {
+                return null;
+            }
+            Object b = right.eval(c);
+            return b == null ? null : fn.apply(a, b);
+        }
+    }
+
+    /** Function of N arguments; strict ones return NULL if any argument is NULL without calling fn. */
+    public static final class Call extends Expr {
+        private final FnN fn;
+        private final Expr[] args;
+        private final boolean strict;
+
+        public Call(int type, FnN fn, List<Expr> args, boolean strict) {
+            super(type, -1);
+            this.fn = fn;
+            this.args = args.toArray(new Expr[0]);
+            this.strict = strict;
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            Object[] v = new Object[args.length];
+            for (int i = 0; i < args.length; i++) {
+                v[i] = args[i].eval(c);
+                if (v[i] == null && strict) {
+                    return null;
+                }
+            }
+            return fn.apply(v, c);
+        }
+    }
+
+    /** AND with three-valued logic. */
+    public static final class And extends Expr {
+        private final Expr[] args;
+
+        public And(List<Expr> args) {
+            super(16, -1);
+            this.args = args.toArray(new Expr[0]);
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            boolean sawNull = false;
+            for (Expr e : args) {
+                Object v = e.eval(c);
+                if (v == null) {
+                    sawNull = true;
+                } else if (!(Boolean) v) {
+                    return Boolean.FALSE;
+                }
+            }
+            return sawNull ? null : Boolean.TRUE;
+        }
+    }
+
+    /** OR with three-valued logic. */
+    public static final class Or extends Expr {
+        private final Expr[] args;
+
+        public Or(List<Expr> args) {
+            super(16, -1);
+            this.args = args.toArray(new Expr[0]);
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            boolean sawNull = false;
+            for (Expr e : args) {
+                Object v = e.eval(c);
+                if (v == null) {
+                    sawNull = true;
+                } else if ((Boolean) v) {
+                    return Boolean.TRUE;
+                }
+            }
+            return sawNull ? null : Boolean.FALSE;
+        }
+    }
+
+    /** CASE WHEN c1 THEN r1 ... ELSE d END (conditions already boolean). */
+    public static final class Case extends Expr {
+        private final Expr[] conds;
+        private final Expr[] results;
+        private final Expr otherwise;
+
+        public Case(int type, int typmod, List<Expr> conds, List<Expr> results, Expr otherwise) {
+            super(type, typmod);
+            this.conds = conds.toArray(new Expr[0]);
+            this.results = results.toArray(new Expr[0]);
+            this.otherwise = otherwise;
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            for (int i = 0; i < conds.length; i++) {
+                if (conds[i].eval(c) == Boolean.TRUE) {
+                    return results[i].eval(c);
+                }
+            }
+            return otherwise == null ? null : otherwise.eval(c);
+        }
+    }
+
+    /** COALESCE: first non-null argument, later ones not evaluated. */
+    public static final class Coalesce extends Expr {
+        private final Expr[] args;
+
+        public Coalesce(int type, int typmod, List<Expr> args) {
+            super(type, typmod);
+            this.args = args.toArray(new Expr[0]);
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            for (Expr e : args) {
+                Object v = e.eval(c);
+                if (v != null) {
+                    return v;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** GREATEST/LEAST: nulls ignored; compare returns &lt;0, 0, &gt;0. */
+    public static final class MinMax extends Expr {
+        private final Expr[] args;
+        private final java.util.Comparator<Object> cmp;
+        private final boolean greatest;
+
+        public MinMax(int type, int typmod, List<Expr> args, java.util.Comparator<Object> cmp, boolean greatest) {
+            super(type, typmod);
+            this.args = args.toArray(new Expr[0]);
+            this.cmp = cmp;
+            this.greatest = greatest;
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            Object best = null;
+            for (Expr e : args) {
+                Object v = e.eval(c);
+                if (v != null && (best == null || (greatest ? cmp.compare(v, best) > 0 : cmp.compare(v, best) < 0))) {
+                    best = v;
+                }
+            }
+            return best;
+        }
+    }
+
+    /** NULLIF(a, b): null if a = b, else a. */
+    public static final class NullIf extends Expr {
+        private final Expr left;
+        private final Expr right;
+        private final Fn2 eq;
+
+        public NullIf(int type, int typmod, Expr left, Expr right, Fn2 eq) {
+            super(type, typmod);
+            this.left = left;
+            this.right = right;
+            this.eq = eq;
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            Object a = left.eval(c);
+            Object b = right.eval(c);
+            if (a != null && b != null && eq.apply(a, b) == Boolean.TRUE) {
+                return null;
+            }
+            return a;
+        }
+    }
+
+    /** Non-strict one-argument test (IS NULL, IS TRUE, NOT, ...): fn receives null too. */
+    public static final class Test extends Expr {
+        private final Fn1 fn;
+        private final Expr arg;
+
+        public Test(int type, Fn1 fn, Expr arg) {
+            super(type, -1);
+            this.fn = fn;
+            this.arg = arg;
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            return fn.apply(arg.eval(c));
+        }
+    }
+
+    /** IS [NOT] DISTINCT FROM over a strict equality function. */
+    public static final class Distinct extends Expr {
+        private final Expr left;
+        private final Expr right;
+        private final Fn2 eq;
+        private final boolean not;
+
+        public Distinct(Expr left, Expr right, Fn2 eq, boolean not) {
+            super(16, -1);
+            this.left = left;
+            this.right = right;
+            this.eq = eq;
+            this.not = not;
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            Object a = left.eval(c);
+            Object b = right.eval(c);
+            boolean distinct;
+            if (a == null || b == null) {
+                distinct = (a == null) != (b == null);
+            } else {
+                distinct = eq.apply(a, b) != Boolean.TRUE;
+            }
+            return distinct != not;
+        }
+    }
+}

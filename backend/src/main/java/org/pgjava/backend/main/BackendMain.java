@@ -1,0 +1,277 @@
+package org.pgjava.backend.main;
+
+import org.pgjava.auth.wire.BackendMessages;
+import org.pgjava.backend.protocol.StartupInfo;
+import org.pgjava.backend.tcop.PostgresMain;
+import org.pgjava.backend.tcop.SessionEnd;
+import org.pgjava.conf.ConfigFile;
+import org.pgjava.conf.SettingSource;
+import org.pgjava.conf.Settings;
+import org.pgjava.conf.errors.PgException;
+import org.pgjava.conf.errors.SqlState;
+import org.pgjava.shmem.handoff.HandoffClient;
+import org.pgjava.shmem.handoff.HandoffPayload;
+import org.pgjava.shmem.os.LibC;
+import org.pgjava.shmem.os.ProcessControl;
+import org.pgjava.shmem.os.UnixSockets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The backend process: composition root of a backend JVM, started by the postmaster as
+ * {@code java ... org.pgjava.backend.main.BackendMain -D DIR [-c name=value]...} with the hand-off socket,
+ * the postmaster's pid and a random token in its environment (PGJAVA_HANDOFF_SOCKET, PGJAVA_POSTMASTER_PID,
+ * PGJAVA_BACKEND_TOKEN).
+ *
+ * <p>Life: PR_SET_PDEATHSIG(SIGKILL) and a watchdog on stdin (a pipe from the postmaster: EOF means the
+ * postmaster is gone) → load settings as the postmaster does → warm up (a whole scripted session against
+ * an in-memory channel, so the first client meets loaded, compiled code) → connect to the hand-off socket
+ * and announce READY → loop: receive a client socket + payload, serve it with {@link PostgresMain}, close
+ * it, report DONE (reusable or not) → exit when not reusable, when told to quit, or at EOF on the link.
+ *
+ * <p>Signals: SIGTERM ends the session with FATAL 57P01 "terminating connection due to administrator
+ * command" (via PostgresMain's terminate flag; a session idle in a read gets the message written and its
+ * socket shut down) and exits; SIGINT asks the running statement to cancel; SIGHUP makes the next session
+ * use re-read settings. Process title: "pgjava: standby backend" while waiting,
+ * "pgjava: USER DB HOST(PORT) ACTIVITY" or "pgjava: USER DB [local] ACTIVITY" while serving.
+ * Exit status 0 for every orderly exit; 1 when the backend cannot start.
+ */
+public final class BackendMain {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendMain.class);
+    private static final String STANDBY_TITLE = "pgjava: standby backend";
+    private static final int WARM_UP_ROUNDS = 40;
+
+    private final Path dataDir;
+    private final List<String> commandLineSettings;
+    private final ProcessControl title = new ProcessControl();
+    private final int pid = ProcessControl.pid();
+    private volatile Settings settings;
+    private volatile boolean reloadPending;
+    private volatile boolean terminating;
+    private volatile PostgresMain session;
+    private volatile SocketClientChannel sessionChannel;
+    private volatile String activity = "";
+
+    private BackendMain(Path dataDir, List<String> commandLineSettings) {
+        this.dataDir = dataDir;
+        this.commandLineSettings = commandLineSettings;
+    }
+
+    /** Process entry point. */
+    public static void main(String[] args) {
+        Path dir = null;
+        List<String> settings = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-D" -> dir = Path.of(args[++i]);
+                case "-c" -> settings.add(args[++i]);
+                default -> {
+                    System.err.println("backend: invalid argument \"" + args[i] + "\"");
+                    System.exit(1);
+                }
+            }
+        }
+        if (dir == null) {
+            System.err.println("backend: -D is required");
+            System.exit(1);
+        }
+        int status;
+        try {
+            status = new BackendMain(dir, settings).run();
+        } catch (Throwable t) {
+            LOG.error("backend process failed: {}", t.toString(), t);
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    private int run() throws IOException {
+        int postmasterPid = intEnv("PGJAVA_POSTMASTER_PID");
+        if (!ProcessControl.dieWithParent(postmasterPid)) {
+            return 1; // the postmaster died before we could ask to die with it
+        }
+        startStdinWatchdog();
+        title.setTitle(STANDBY_TITLE);
+        settings = loadSettings();
+        installSignals();
+        long t0 = System.nanoTime();
+        warmUp();
+        LOG.debug("backend warm-up took {} ms", (System.nanoTime() - t0) / 1_000_000);
+        String socket = System.getenv("PGJAVA_HANDOFF_SOCKET");
+        String token = System.getenv("PGJAVA_BACKEND_TOKEN");
+        if (socket == null || token == null) {
+            LOG.error("backend started without PGJAVA_HANDOFF_SOCKET / PGJAVA_BACKEND_TOKEN");
+            return 1;
+        }
+        try (HandoffClient link = HandoffClient.connect(Path.of(socket))) {
+            link.announceReady(pid, token);
+            while (!terminating) {
+                HandoffClient.Incoming in = link.awaitNext();
+                if (!(in instanceof HandoffClient.Client client)) {
+                    return 0; // Quit, or the postmaster closed the link
+                }
+                boolean reusable = serve(client.descriptor(), client.payload());
+                reusable &= !terminating;
+                link.reportDone(reusable);
+                if (!reusable) {
+                    return 0;
+                }
+                title.setTitle(STANDBY_TITLE);
+            }
+        }
+        return 0;
+    }
+
+    /** Serves one client; returns whether this process may serve another one. */
+    private boolean serve(int fd, HandoffPayload p) {
+        if (reloadPending) {
+            reloadPending = false;
+            try {
+                settings = loadSettings();
+            } catch (RuntimeException e) {
+                LOG.info("could not reload configuration: {}", e.getMessage());
+            }
+        }
+        try {
+            UnixSockets.setBlocking(fd);
+        } catch (IOException e) {
+            UnixSockets.closeQuietly(fd);
+            return false;
+        }
+        if (!p.local()) {
+            UnixSockets.setIntOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1);
+        }
+        SocketClientChannel channel = new SocketClientChannel(fd, p.pipelined(), p.clientAddress(), p.clientPort());
+        StartupInfo info = new StartupInfo(p.user(), p.database(), p.roleOid(), p.databaseOid(), p.superuser(),
+                new LinkedHashMap<>(p.parameters()), p.cancelSecret());
+        String prefix = "pgjava: " + p.user() + " " + p.database() + " "
+                + (p.local() ? "[local]" : p.clientAddress() + "(" + p.clientPort() + ")") + " ";
+        PostgresMain s = new PostgresMain(channel, info, settings, pid, a -> {
+            activity = a;
+            title.setTitle(prefix + a);
+        });
+        title.setTitle(prefix + "authentication");
+        sessionChannel = channel;
+        session = s;
+        if (terminating) {
+            s.requestTerminate();
+        }
+        SessionEnd end;
+        try {
+            end = s.run();
+        } finally {
+            session = null;
+            sessionChannel = null;
+            channel.close();
+        }
+        return end.reusable();
+    }
+
+    private void installSignals() {
+        Signal.handle(new Signal("TERM"), sig -> onTerminate());
+        Signal.handle(new Signal("INT"), sig -> {
+            PostgresMain s = session;
+            if (s != null) {
+                s.requestCancel();
+            }
+        });
+        Signal.handle(new Signal("HUP"), sig -> reloadPending = true);
+    }
+
+    private void onTerminate() {
+        terminating = true;
+        PostgresMain s = session;
+        SocketClientChannel ch = sessionChannel;
+        if (s == null || ch == null) {
+            Runtime.getRuntime().halt(0); // idle standby: nothing to clean up
+            return;
+        }
+        s.requestTerminate();
+        PgException fatal = PgException.fatal(SqlState.ADMIN_SHUTDOWN,
+                "terminating connection due to administrator command");
+        Thread.ofPlatform().daemon().name("terminate").start(() -> {
+            // a running statement reacts at its next interrupt check; an idle session is blocked in read
+            long deadline = System.currentTimeMillis() + (activity.startsWith("idle") ? 0 : 2000);
+            while (session == s && System.currentTimeMillis() < deadline) {
+                sleep(20);
+            }
+            if (session == s) {
+                ch.writeFatalAndShutdown(BackendMessages.errorResponse(fatal));
+            }
+            sleep(5000);
+            Runtime.getRuntime().halt(0);
+        });
+    }
+
+    /** Runs a scripted session so classes are loaded and hot paths compiled before the first client. */
+    private void warmUp() {
+        try {
+            LinkedHashMap<String, String> params = new LinkedHashMap<>();
+            params.put("user", "pgjava_warmup");
+            params.put("database", "postgres");
+            params.put("application_name", "warm-up");
+            params.put("client_encoding", "UTF8");
+            StartupInfo info = new StartupInfo("pgjava_warmup", "postgres", 10, 5, true, params, 0);
+            ScriptedClientChannel ch = new ScriptedClientChannel(ScriptedClientChannel.warmUpScript(WARM_UP_ROUNDS));
+            new PostgresMain(ch, info, settings, pid, a -> title.setTitle(STANDBY_TITLE)).run();
+            // load the error encoder the SIGTERM path uses, so a signal never triggers class loading
+            BackendMessages.errorResponse(PgException.fatal(SqlState.ADMIN_SHUTDOWN, "warm-up"));
+        } catch (RuntimeException e) {
+            LOG.debug("warm-up failed: {}", e.toString());
+        }
+    }
+
+    private Settings loadSettings() {
+        Settings s = Settings.defaults();
+        s.applyFile(ConfigFile.parse(dataDir.resolve("postgresql.conf")), false);
+        for (String nv : commandLineSettings) {
+            int eq = nv.indexOf('=');
+            if (eq > 0) {
+                s.set(nv.substring(0, eq).trim().replace('-', '_'), nv.substring(eq + 1), SettingSource.COMMAND_LINE,
+                        true);
+            }
+        }
+        return s;
+    }
+
+    /** Exits when stdin (a pipe whose write end only the postmaster holds) reaches EOF. */
+    private static void startStdinWatchdog() {
+        Thread.ofPlatform().daemon().name("postmaster-watchdog").stackSize(128 * 1024).start(() -> {
+            InputStream in = System.in;
+            byte[] b = new byte[64];
+            try {
+                while (in.read(b) >= 0) {
+                    // the postmaster never writes; anything read is ignored
+                }
+            } catch (IOException ignored) {
+                // treated as EOF
+            }
+            Runtime.getRuntime().halt(1);
+        });
+    }
+
+    private static int intEnv(String name) {
+        String v = System.getenv(name);
+        try {
+            return v == null ? 0 : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

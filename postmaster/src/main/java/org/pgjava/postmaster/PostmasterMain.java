@@ -1,0 +1,366 @@
+package org.pgjava.postmaster;
+
+import org.pgjava.conf.ConfigFile;
+import org.pgjava.conf.SettingSource;
+import org.pgjava.conf.Settings;
+import org.pgjava.conf.errors.PgException;
+import org.pgjava.conf.errors.Severity;
+import org.pgjava.conf.errors.SqlState;
+import org.pgjava.conf.hba.HbaFile;
+import org.pgjava.conf.hba.HbaRule;
+import org.pgjava.postmaster.pool.BackendCommand;
+import org.pgjava.postmaster.pool.BackendPool;
+import org.pgjava.postmaster.pool.PoolConfig;
+import org.pgjava.postmaster.startup.BackendHandoff;
+import org.pgjava.shmem.handoff.HandoffServer;
+import org.pgjava.shmem.handoff.HandoffSocketPath;
+import org.pgjava.shmem.os.ProcessControl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The postmaster process: composition root of the supervisor JVM. {@code postmaster -D DIR [-p PORT]
+ * [-h ADDRESSES] [-k SOCKETDIRS] [-c name=value]... [--name=value]...} (DIR defaults to $PGDATA).
+ *
+ * <p><b>The postmaster never touches shared state it could corrupt, and never runs SQL</b> (as
+ * postmaster.c says of PostgreSQL's): it reads configuration, accepts connections, runs the startup phase
+ * (hba, authentication, role checks), and hands each client's socket to a backend JVM it supervises. It
+ * starts backends by main-class name only and links against no backend code.
+ *
+ * <p>Start: settings (defaults, postgresql.conf, command line) → postmaster.pid → hand-off socket →
+ * standby pool → listeners → status "ready". Signals (sun.misc.Signal; SIGQUIT belongs to the JVM):
+ * <ul>
+ * <li>SIGHUP: reload postgresql.conf (reloadable settings) and pg_hba.conf, forward SIGHUP to backends;</li>
+ * <li>SIGTERM: smart shutdown — no new clients, wait for sessions to end;</li>
+ * <li>SIGINT: fast shutdown — no new clients, SIGTERM to backends (their clients get FATAL 57P01);</li>
+ * <li>SIGUSR2: immediate shutdown (PostgreSQL uses SIGQUIT) — SIGKILL every backend and exit at once.</li>
+ * </ul>
+ * During any shutdown, new connections get FATAL 57P03 "the database system is shutting down".
+ * Exit status: 0 after a shutdown, 1 when the server could not start.
+ */
+public final class PostmasterMain {
+    private static final Logger LOG = LoggerFactory.getLogger(PostmasterMain.class);
+
+    private final Path dataDir;
+    private final List<String> commandLineSettings;
+    private final SecureRandom random = new SecureRandom();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ExecutorService signalWorker = Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("postmaster-signals").daemon().unstarted(r));
+    private PostmasterState state;
+    private PidFile pidFile;
+    private HandoffServer handoffServer;
+    private BackendPool pool;
+    private ClientListeners listeners;
+    private volatile String shutdownMode;
+
+    private PostmasterMain(Path dataDir, List<String> commandLineSettings) {
+        this.dataDir = dataDir;
+        this.commandLineSettings = commandLineSettings;
+    }
+
+    /** Command-line entry point; exits the JVM with the postmaster's status. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs a postmaster until it is shut down.
+     * @return 0 after a clean shutdown, 1 when it could not start, 2 for bad arguments
+     */
+    public static int run(String[] args) {
+        Path dir = null;
+        List<String> settings = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            try {
+                switch (a) {
+                    case "-D" -> dir = Path.of(args[++i]);
+                    case "-p" -> settings.add("port=" + args[++i]);
+                    case "-h" -> settings.add("listen_addresses=" + args[++i]);
+                    case "-k" -> settings.add("unix_socket_directories=" + args[++i]);
+                    case "-c" -> settings.add(args[++i]);
+                    case "--help" -> {
+                        System.out.println("usage: postmaster -D DATADIR [-p PORT] [-h ADDRESSES] [-k SOCKETDIRS]"
+                                + " [-c NAME=VALUE]...");
+                        return 0;
+                    }
+                    default -> {
+                        if (a.startsWith("--") && a.contains("=")) {
+                            settings.add(a.substring(2));
+                        } else if (a.startsWith("-c") && a.length() > 2) {
+                            settings.add(a.substring(2));
+                        } else if (a.startsWith("-D") && a.length() > 2) {
+                            dir = Path.of(a.substring(2));
+                        } else {
+                            System.err.println("postmaster: invalid argument: \"" + a + "\"");
+                            System.err.println("Try \"postmaster --help\" for more information.");
+                            return 2;
+                        }
+                    }
+                }
+            } catch (ArrayIndexOutOfBoundsException e) {
+                System.err.println("postmaster: option requires an argument -- '" + a + "'");
+                return 2;
+            }
+        }
+        if (dir == null && System.getenv("PGDATA") != null) {
+            dir = Path.of(System.getenv("PGDATA"));
+        }
+        if (dir == null) {
+            System.err.println("postmaster does not know where to find the server configuration file.\n"
+                    + "You must specify the -D invocation option or set the PGDATA environment variable.");
+            return 2;
+        }
+        PostmasterMain pm = new PostmasterMain(dir.toAbsolutePath().normalize(), settings);
+        try {
+            pm.start();
+        } catch (PgException e) {
+            LOG.error(org.slf4j.MarkerFactory.getMarker("FATAL"), "{}{}", e.getMessage(),
+                    e.hint() == null ? "" : "\nHINT:  " + e.hint());
+            pm.cleanupAfterFailedStart();
+            return 1;
+        } catch (Exception e) {
+            LOG.error(org.slf4j.MarkerFactory.getMarker("FATAL"), "could not start server: {}", e.toString(), e);
+            pm.cleanupAfterFailedStart();
+            return 1;
+        }
+        pm.awaitStop();
+        return 0;
+    }
+
+    /**
+     * Loads the settings as the postmaster (and each backend) does: defaults, then DIR/postgresql.conf,
+     * then -c options with source COMMAND_LINE.
+     * @throws PgException FATAL when the file is missing or contains errors, or an option is invalid
+     */
+    public static Settings loadSettings(Path dataDir, List<String> commandLine) {
+        Settings s = Settings.defaults();
+        Path conf = dataDir.resolve("postgresql.conf");
+        if (!Files.isRegularFile(conf)) {
+            throw new PgException(Severity.FATAL, SqlState.UNDEFINED_FILE,
+                    "could not access the server configuration file \"" + conf + "\": No such file or directory");
+        }
+        List<String> problems = s.applyFile(ConfigFile.parse(conf), false);
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> LOG.info("{}", p));
+            throw new PgException(Severity.FATAL, SqlState.CONFIG_FILE_ERROR,
+                    "configuration file \"" + conf + "\" contains errors");
+        }
+        for (String nv : commandLine) {
+            int eq = nv.indexOf('=');
+            if (eq <= 0) {
+                throw new PgException(Severity.FATAL, SqlState.SYNTAX_ERROR, "-c " + nv + " requires a value");
+            }
+            try {
+                s.set(nv.substring(0, eq).trim().replace('-', '_'), nv.substring(eq + 1), SettingSource.COMMAND_LINE,
+                        true);
+            } catch (PgException e) {
+                throw new PgException(Severity.FATAL, e.sqlState(), e.getMessage());
+            }
+        }
+        return s;
+    }
+
+    static PoolConfig poolConfig(Settings s) {
+        String opts = s.getString("backend_jvm_options");
+        List<String> jvm = opts == null || opts.isBlank() ? List.of() : Arrays.asList(opts.trim().split("\\s+"));
+        return new PoolConfig(s.getInt("standby_backends"), s.getBool("backend_reuse"),
+                s.getInt("backend_max_clients"), jvm, s.getInt("backend_startup_timeout"));
+    }
+
+    private void start() throws Exception {
+        if (!Files.isDirectory(dataDir)) {
+            throw new PgException(Severity.FATAL, SqlState.UNDEFINED_FILE,
+                    "data directory \"" + dataDir + "\" does not exist");
+        }
+        Settings settings = loadSettings(dataDir, commandLineSettings);
+        int port = settings.getInt("port");
+        List<String> dirs = ClientListeners.splitList(settings.getString("unix_socket_directories"));
+        List<String> addrs = ClientListeners.splitList(settings.getString("listen_addresses"));
+        ProcessControl title = new ProcessControl();
+        title.setTitle("pgjava: postmaster -D " + dataDir);
+        pidFile = PidFile.acquire(dataDir, ProcessControl.pid(), System.currentTimeMillis() / 1000, port,
+                dirs.isEmpty() ? "" : dirs.get(0), addrs.isEmpty() ? "" : addrs.get(0));
+        writeOptionsFile();
+        LOG.info("starting pgjava 0.1 (PostgreSQL 15 wire protocol) on {}-linux, Java {}",
+                System.getProperty("os.arch"), Runtime.version());
+        state = new PostmasterState(dataDir, settings, random);
+        Path socketPath = HandoffSocketPath.choose(dataDir, random);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        BackendCommand command = new BackendCommand(Path.of(java), System.getProperty("java.class.path"), dataDir,
+                commandLineSettings, socketPath, ProcessControl.pid());
+        pool = new BackendPool(command, poolConfig(settings), random);
+        state.setPool(pool);
+        handoffServer = HandoffServer.start(socketPath, pool);
+        pool.replenish();
+        listeners = new ClientListeners(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+        listeners.open(settings.getString("listen_addresses"), port, settings.getString("unix_socket_directories"),
+                settings.getInt("unix_socket_permissions"), dataDir, state, new BackendHandoff(pool));
+        installSignals();
+        pidFile.setStatus(PidFile.STATUS_READY);
+        LOG.info("database system is ready to accept connections");
+    }
+
+    /** DIR/postmaster.opts, as PostgreSQL writes it: the command line, shown by pg_ctl status. */
+    private void writeOptionsFile() {
+        StringBuilder b = new StringBuilder("pgjava postmaster \"-D\" \"" + dataDir + "\"");
+        for (String c : commandLineSettings) {
+            b.append(" \"-c\" \"").append(c).append('"');
+        }
+        try {
+            Files.writeString(dataDir.resolve("postmaster.opts"), b.append('\n').toString());
+        } catch (java.io.IOException e) {
+            LOG.warn("could not write file \"postmaster.opts\": {}", e.getMessage());
+        }
+    }
+
+    private void installSignals() {
+        Signal.handle(new Signal("HUP"), s -> signalWorker.execute(this::reload));
+        Signal.handle(new Signal("TERM"), s -> signalWorker.execute(() -> shutdown("smart")));
+        Signal.handle(new Signal("INT"), s -> signalWorker.execute(() -> shutdown("fast")));
+        Signal.handle(new Signal("USR2"), s -> immediateShutdown());
+    }
+
+    private void reload() {
+        if (shutdownMode != null) {
+            return;
+        }
+        LOG.info("received SIGHUP, reloading configuration files");
+        Settings fresh = state.settings().copy();
+        try {
+            List<String> problems = fresh.applyFile(ConfigFile.parse(dataDir.resolve("postgresql.conf")), true);
+            for (String p : problems) {
+                LOG.info("{}", p);
+            }
+            if (!problems.isEmpty()) {
+                LOG.info("configuration file \"{}\" contains errors; unaffected changes were applied",
+                        dataDir.resolve("postgresql.conf"));
+            }
+        } catch (PgException e) {
+            LOG.info("{}", e.getMessage());
+            LOG.info("configuration file \"{}\" contains errors; no changes were applied",
+                    dataDir.resolve("postgresql.conf"));
+            return;
+        }
+        List<HbaRule> rules = null;
+        try {
+            rules = HbaFile.parse(state.hbaPath(fresh));
+        } catch (PgException e) {
+            LOG.info("{}", e.getMessage());
+            LOG.warn("pg_hba.conf was not reloaded");
+        }
+        state.replace(fresh, rules);
+        pool.reconfigure(poolConfig(fresh));
+        for (int pid : pool.activePids()) {
+            ProcessControl.signal(pid, org.pgjava.shmem.os.LibC.SIGHUP);
+        }
+    }
+
+    private void shutdown(String mode) {
+        if (shutdownMode != null) {
+            if (mode.equals("fast") && shutdownMode.equals("smart")) {
+                shutdownMode = "fast"; // PostgreSQL lets a faster mode override a slower one
+                LOG.info("received fast shutdown request");
+                pool.shutdownFast();
+            }
+            return;
+        }
+        shutdownMode = mode;
+        LOG.info("received {} shutdown request", mode);
+        state.beginShutdown();
+        pidFile.setStatus(PidFile.STATUS_STOPPING);
+        var gone = mode.equals("smart") ? pool.shutdownSmart() : pool.shutdownFast();
+        if (mode.equals("fast")) {
+            LOG.info("aborting any active transactions");
+        }
+        while (true) {
+            try {
+                long waitSeconds = shutdownMode.equals("smart") ? 3600 : 10;
+                gone.get(waitSeconds, TimeUnit.SECONDS);
+                break;
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (shutdownMode.equals("fast")) {
+                    LOG.info("backends did not exit in time; killing them");
+                    pool.killAll();
+                    break;
+                }
+            } catch (Exception e) {
+                break;
+            }
+        }
+        finishShutdown();
+    }
+
+    private void immediateShutdown() {
+        LOG.info("received immediate shutdown request");
+        shutdownMode = "immediate";
+        state.beginShutdown();
+        pool.killAll();
+        try {
+            listeners.closeListeners();
+            handoffServer.close();
+        } finally {
+            pidFile.remove();
+            LOG.info("database system is shut down");
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
+    private void finishShutdown() {
+        listeners.closeListeners();
+        handoffServer.close();
+        listeners.shutdownLoops();
+        deleteHandoffDirectory();
+        pidFile.remove();
+        LOG.info("database system is shut down");
+        stopped.countDown();
+    }
+
+    private void deleteHandoffDirectory() {
+        try {
+            Files.deleteIfExists(handoffServer.socketPath().getParent());
+        } catch (Exception ignored) {
+            // not empty or already gone
+        }
+    }
+
+    private void awaitStop() {
+        while (true) {
+            try {
+                stopped.await();
+                return;
+            } catch (InterruptedException ignored) {
+                // keep waiting
+            }
+        }
+    }
+
+    private void cleanupAfterFailedStart() {
+        if (pool != null) {
+            pool.killAll();
+        }
+        if (listeners != null) {
+            listeners.closeListeners();
+            listeners.shutdownLoops();
+        }
+        if (handoffServer != null) {
+            handoffServer.close();
+        }
+        if (pidFile != null) {
+            pidFile.remove();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.pgjava.postmaster.pool;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a backend JVM is started: {@code java <backend_jvm_options> --enable-native-access=ALL-UNNAMED
+ * -cp <the postmaster's class path> org.pgjava.backend.main.BackendMain -D DIR [-c name=value]...}, with the
+ * hand-off socket path, the postmaster's pid and the child's random token in its environment. The
+ * postmaster names the backend's main class as a string only: it never links against backend code.
+ *
+ * @param javaBinary    the java launcher (the postmaster's own java.home/bin/java)
+ * @param classPath     the postmaster's java.class.path
+ * @param dataDir       the data directory
+ * @param settingArgs   -c name=value options given to the postmaster, passed on so backends read the same settings
+ * @param handoffSocket the hand-off socket path
+ * @param postmasterPid this postmaster's pid (the child checks its parent is still this process)
+ */
+public record BackendCommand(Path javaBinary, String classPath, Path dataDir, List<String> settingArgs,
+                             Path handoffSocket, int postmasterPid) {
+    /** The backend's composition root, named by string only (layering: postmaster never uses backend). */
+    public static final String BACKEND_MAIN = "org.pgjava.backend.main.BackendMain";
+    public static final String ENV_HANDOFF_SOCKET = "PGJAVA_HANDOFF_SOCKET";
+    public static final String ENV_TOKEN = "PGJAVA_BACKEND_TOKEN";
+    public static final String ENV_POSTMASTER_PID = "PGJAVA_POSTMASTER_PID";
+
+    /** The full command line for one backend. */
+    public List<String> command(List<String> jvmOptions) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary.toString());
+        cmd.addAll(jvmOptions);
+        if (jvmOptions.stream().noneMatch(o -> o.startsWith("--enable-native-access"))) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(BACKEND_MAIN);
+        cmd.add("-D");
+        cmd.add(dataDir.toAbsolutePath().toString());
+        for (String s : settingArgs) {
+            cmd.add("-c");
+            cmd.add(s);
+        }
+        return cmd;
+    }
+
+    /** Puts the hand-off variables into a child environment. */
+    public void fillEnvironment(Map<String, String> env, String token) {
+        env.put(ENV_HANDOFF_SOCKET, handoffSocket.toString());
+        env.put(ENV_TOKEN, token);
+        env.put(ENV_POSTMASTER_PID, Integer.toString(postmasterPid));
+    }
+}

@@ -1,0 +1,556 @@
+package org.pgjava.postmaster.pool;
+
+import org.pgjava.conf.errors.PgException;
+import org.pgjava.conf.errors.SqlState;
+import org.pgjava.shmem.handoff.BackendLink;
+import org.pgjava.shmem.handoff.HandoffServer;
+import org.pgjava.shmem.os.LibC;
+import org.pgjava.shmem.os.ProcessControl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The standby pool and the supervision of backend JVMs: starts backends (from one long-lived launcher
+ * thread, so PR_SET_PDEATHSIG in the children refers to a thread that lives as long as the postmaster),
+ * keeps {@code standby_backends} fresh ones waiting, lends a backend to a connection about to hand off
+ * its socket ({@link #acquire}), takes it back when its client is done (reuse for the same database, or
+ * exit), reaps exited children and logs abnormal exits as PostgreSQL does, routes cancel requests, and
+ * runs the backend side of the shutdown modes.
+ *
+ * <p>Rules: a backend serves one client at a time; a fresh standby has no database; a reused backend
+ * serves only clients of the database it served before; a backend that reports "not reusable", or has
+ * served backend_max_clients clients, or when backend_reuse is off, is told to exit.
+ *
+ * <p>Thread-safety: every state change happens under {@code this} lock; futures are completed and
+ * processes signalled after the lock is released. Called from Netty event loops (acquire, handedOff,
+ * cancel), from hand-off reader threads (the {@link HandoffServer.Listener} methods), from process-exit
+ * threads and from the signal-handling thread.
+ */
+public final class BackendPool implements HandoffServer.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendPool.class);
+
+    private final BackendCommand command;
+    private final SecureRandom random;
+    private final ExecutorService launcher = Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("backend-launcher").daemon().unstarted(r));
+    private volatile PoolConfig config;
+
+    private final Map<String, BackendProcess> byToken = new HashMap<>();
+    private final Map<BackendLink, BackendProcess> byLink = new HashMap<>();
+    private final Set<BackendProcess> all = new HashSet<>();
+    private final Deque<BackendProcess> fresh = new ArrayDeque<>();
+    private final Map<Integer, Deque<BackendProcess>> reusable = new HashMap<>();
+    private final Deque<Waiter> waiters = new ArrayDeque<>();
+    private int launchesInFlight;
+    private int consecutiveStartFailures;
+    private boolean stopping;
+    private final CompletableFuture<Void> allGone = new CompletableFuture<>();
+
+    private record Waiter(int databaseOid, CompletableFuture<BackendProcess> future) {
+    }
+
+    /** Creates an empty pool; call {@link #replenish()} once the hand-off server runs. */
+    public BackendPool(BackendCommand command, PoolConfig config, SecureRandom random) {
+        this.command = command;
+        this.config = config;
+        this.random = random;
+    }
+
+    /** Applies reloaded settings and starts or stops standbys to match. */
+    public void reconfigure(PoolConfig newConfig) {
+        List<BackendProcess> surplus = new ArrayList<>();
+        synchronized (this) {
+            this.config = newConfig;
+            while (fresh.size() > newConfig.standbyBackends()) {
+                BackendProcess b = fresh.pollLast();
+                b.state = BackendProcess.State.EXITING;
+                surplus.add(b);
+            }
+            if (!newConfig.reuse()) {
+                for (Deque<BackendProcess> d : reusable.values()) {
+                    for (BackendProcess b : d) {
+                        b.state = BackendProcess.State.EXITING;
+                        surplus.add(b);
+                    }
+                }
+                reusable.clear();
+            }
+        }
+        surplus.forEach(b -> b.link.requestExit());
+        replenish();
+    }
+
+    /** Current settings. */
+    public PoolConfig config() {
+        return config;
+    }
+
+    /**
+     * Lends a backend for a client of databaseOid: a reused backend of that database if one waits, else a
+     * fresh standby, else the caller waits for one to start. Never blocks.
+     * @return a future completed with a backend in state ASSIGNED (the caller must then either
+     *         {@link #handedOff} it or {@link #giveBack} it), or exceptionally with FATAL 57P03 when the
+     *         server is shutting down. The caller applies backend_startup_timeout by completing the future
+     *         exceptionally itself; a backend arriving after that goes back to the pool.
+     */
+    public CompletableFuture<BackendProcess> acquire(int databaseOid) {
+        CompletableFuture<BackendProcess> f = new CompletableFuture<>();
+        BackendProcess b;
+        synchronized (this) {
+            if (stopping) {
+                f.completeExceptionally(shuttingDown());
+                return f;
+            }
+            b = takeIdle(databaseOid);
+            if (b == null) {
+                waiters.add(new Waiter(databaseOid, f));
+            }
+        }
+        if (b != null) {
+            f.complete(b);
+        }
+        replenish();
+        return f;
+    }
+
+    /** Called after the client socket was sent: the backend now serves that client and holds its slot. */
+    public void handedOff(BackendProcess b, ConnectionSlots.Slot slot, int databaseOid, int cancelSecret) {
+        boolean release;
+        synchronized (this) {
+            release = b.state != BackendProcess.State.ASSIGNED;
+            if (!release) {
+                b.state = BackendProcess.State.ACTIVE;
+                b.slot = slot;
+                b.databaseOid = databaseOid;
+                b.cancelSecret = cancelSecret;
+                b.clientsServed++;
+            }
+        }
+        if (release) {
+            // the backend died between assignment and hand-off: the client saw EOF; free its slot
+            slot.release();
+        }
+        replenish();
+    }
+
+    /** Returns an ASSIGNED backend that was not used (the client vanished or timed out). */
+    public void giveBack(BackendProcess b) {
+        synchronized (this) {
+            if (b.state != BackendProcess.State.ASSIGNED) {
+                return;
+            }
+            b.state = b.databaseOid < 0 ? BackendProcess.State.STANDBY : BackendProcess.State.IDLE_REUSABLE;
+            offerIdle(b);
+        }
+    }
+
+    /** A hand-off to b failed (its link is broken): kill it; the exit handler cleans up. */
+    public void discard(BackendProcess b) {
+        synchronized (this) {
+            b.state = BackendProcess.State.EXITING;
+        }
+        b.process.destroyForcibly();
+    }
+
+    /**
+     * Routes a CancelRequest: when (pid, secret) names an active backend, sends it SIGINT.
+     * @return true when a backend was signalled
+     */
+    public boolean cancel(int pid, int secret) {
+        BackendProcess target = null;
+        synchronized (this) {
+            for (BackendProcess b : all) {
+                if (b.pid() == pid && b.state == BackendProcess.State.ACTIVE && b.cancelSecret == secret) {
+                    target = b;
+                    break;
+                }
+            }
+        }
+        return target != null && ProcessControl.signal(pid, LibC.SIGINT);
+    }
+
+    /** Number of live backend processes (all states). */
+    public synchronized int size() {
+        return all.size();
+    }
+
+    /** Pids of backends serving clients now. */
+    public synchronized List<Integer> activePids() {
+        List<Integer> pids = new ArrayList<>();
+        for (BackendProcess b : all) {
+            if (b.state == BackendProcess.State.ACTIVE) {
+                pids.add(b.pid());
+            }
+        }
+        return pids;
+    }
+
+    /** Starts backends until fresh + starting covers standby_backends plus the clients waiting. */
+    public void replenish() {
+        int toLaunch;
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            waiters.removeIf(w -> w.future().isDone());
+            int want = config.standbyBackends() + waiters.size();
+            int have = fresh.size() + launchesInFlight + countStarting();
+            toLaunch = Math.max(0, want - have);
+            launchesInFlight += toLaunch;
+        }
+        for (int i = 0; i < toLaunch; i++) {
+            launcher.execute(this::launchOne);
+        }
+    }
+
+    private int countStarting() {
+        int n = 0;
+        for (BackendProcess b : byToken.values()) {
+            if (b.state == BackendProcess.State.STARTING) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void launchOne() {
+        int failures;
+        synchronized (this) {
+            failures = consecutiveStartFailures;
+        }
+        if (failures > 0) {
+            // a backend that cannot start would otherwise be restarted in a tight loop
+            sleep(Math.min(5000, 200L * failures));
+        }
+        byte[] t = new byte[16];
+        random.nextBytes(t);
+        String token = HexFormat.of().formatHex(t);
+        BackendProcess b;
+        synchronized (this) {
+            launchesInFlight--;
+            if (stopping) {
+                return;
+            }
+            ProcessBuilder pb = new ProcessBuilder(command.command(config.jvmOptions()))
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            command.fillEnvironment(pb.environment(), token);
+            try {
+                b = new BackendProcess(pb.start(), token);
+            } catch (IOException e) {
+                consecutiveStartFailures++;
+                LOG.error("could not start backend process: {}", e.getMessage());
+                return;
+            }
+            byToken.put(token, b);
+            all.add(b);
+        }
+        BackendProcess started = b;
+        b.process.onExit().thenRun(() -> onExit(started));
+        LOG.debug("started backend process (PID {})", b.pid());
+    }
+
+    // ---- HandoffServer.Listener (hand-off reader threads) ----
+
+    @Override
+    public void onReady(BackendLink link, int pid, String token) {
+        CompletableFuture<BackendProcess> give = null;
+        BackendProcess b;
+        synchronized (this) {
+            b = byToken.get(token);
+            if (b == null || b.pid() != pid || b.state != BackendProcess.State.STARTING) {
+                LOG.warn("hand-off connection from unknown process {} rejected", pid);
+                link.close();
+                return;
+            }
+            consecutiveStartFailures = 0;
+            b.link = link;
+            byLink.put(link, b);
+            LOG.debug("backend process (PID {}) ready after {} ms", pid,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - b.startedNanos));
+            if (stopping) {
+                b.state = BackendProcess.State.EXITING;
+            } else {
+                b.state = BackendProcess.State.STANDBY;
+                offerIdle(b);
+            }
+        }
+        if (b.state == BackendProcess.State.EXITING) {
+            link.requestExit();
+        }
+    }
+
+    @Override
+    public void onClientDone(BackendLink link, boolean reusableNow) {
+        BackendProcess b;
+        boolean keep;
+        synchronized (this) {
+            b = byLink.get(link);
+            if (b == null || b.state != BackendProcess.State.ACTIVE) {
+                return;
+            }
+            if (b.slot != null) {
+                b.slot.release();
+                b.slot = null;
+            }
+            PoolConfig c = config;
+            keep = reusableNow && c.reuse() && !stopping && b.clientsServed < c.maxClientsPerBackend();
+            if (keep) {
+                b.state = BackendProcess.State.IDLE_REUSABLE;
+                offerIdle(b);
+            } else {
+                b.state = BackendProcess.State.EXITING;
+            }
+            checkAllGone();
+        }
+        if (!keep) {
+            link.requestExit();
+        }
+    }
+
+    @Override
+    public void onDisconnected(BackendLink link) {
+        synchronized (this) {
+            BackendProcess b = byLink.get(link);
+            if (b != null) {
+                removeFromIdle(b);
+                if (b.state != BackendProcess.State.ACTIVE) {
+                    b.state = BackendProcess.State.EXITING;
+                }
+            }
+        }
+    }
+
+    // ---- process exits (Process.onExit threads) ----
+
+    private void onExit(BackendProcess b) {
+        int status = b.process.exitValue();
+        BackendProcess.State was;
+        synchronized (this) {
+            was = b.state;
+            all.remove(b);
+            byToken.remove(b.token);
+            if (b.link != null) {
+                byLink.remove(b.link);
+            }
+            removeFromIdle(b);
+            if (b.slot != null) {
+                b.slot.release();
+                b.slot = null;
+            }
+            if (was == BackendProcess.State.STARTING) {
+                consecutiveStartFailures++;
+            }
+        }
+        if (b.link != null) {
+            b.link.close();
+        }
+        boolean expected = status == 0 || (b.signalled && was != BackendProcess.State.ACTIVE);
+        if (!expected || (status != 0 && was == BackendProcess.State.ACTIVE)) {
+            if (status > 128 && status < 128 + 65) {
+                int sig = status - 128;
+                LOG.info("server process (PID {}) was terminated by signal {}: {}", b.pid(), sig, signalName(sig));
+            } else if (status != 0) {
+                LOG.info("server process (PID {}) exited with exit code {}", b.pid(), status);
+            }
+        }
+        if (was == BackendProcess.State.STARTING && status != 0) {
+            LOG.info("backend process (PID {}) failed during startup", b.pid());
+        }
+        synchronized (this) {
+            checkAllGone();
+        }
+        replenish();
+    }
+
+    // ---- shutdown ----
+
+    /**
+     * Smart shutdown of backends: no new hand-offs; idle backends exit now; active ones exit when their
+     * client leaves.
+     * @return a future completed when every backend process has exited
+     */
+    public CompletableFuture<Void> shutdownSmart() {
+        List<BackendProcess> idle = beginStopping();
+        idle.forEach(b -> b.link.requestExit());
+        return allGone;
+    }
+
+    /**
+     * Fast shutdown: idle backends are told to exit, active ones get SIGTERM (they send their client
+     * FATAL 57P01 and exit); starting ones are killed.
+     * @return a future completed when every backend process has exited
+     */
+    public CompletableFuture<Void> shutdownFast() {
+        List<BackendProcess> idle = beginStopping();
+        idle.forEach(b -> b.link.requestExit());
+        List<BackendProcess> rest;
+        synchronized (this) {
+            rest = new ArrayList<>(all);
+            rest.forEach(b -> b.signalled = true);
+        }
+        for (BackendProcess b : rest) {
+            if (b.state == BackendProcess.State.STARTING) {
+                b.process.destroyForcibly();
+            } else {
+                ProcessControl.signal(b.pid(), LibC.SIGTERM);
+            }
+        }
+        return allGone;
+    }
+
+    /** Immediate shutdown: SIGKILL to every backend, now. */
+    public void killAll() {
+        List<BackendProcess> everyone;
+        synchronized (this) {
+            stopping = true;
+            everyone = new ArrayList<>(all);
+            everyone.forEach(b -> b.signalled = true);
+        }
+        for (BackendProcess b : everyone) {
+            ProcessControl.signal(b.pid(), LibC.SIGKILL);
+        }
+        launcher.shutdownNow();
+    }
+
+    private List<BackendProcess> beginStopping() {
+        List<Waiter> failed;
+        List<BackendProcess> idle = new ArrayList<>();
+        synchronized (this) {
+            stopping = true;
+            failed = new ArrayList<>(waiters);
+            waiters.clear();
+            for (BackendProcess b : all) {
+                if (b.state == BackendProcess.State.STANDBY || b.state == BackendProcess.State.IDLE_REUSABLE) {
+                    b.state = BackendProcess.State.EXITING;
+                    b.signalled = true;
+                    idle.add(b);
+                }
+            }
+            fresh.clear();
+            reusable.clear();
+            checkAllGone();
+        }
+        failed.forEach(w -> w.future().completeExceptionally(shuttingDown()));
+        launcher.shutdown();
+        return idle;
+    }
+
+    private void checkAllGone() {
+        if (stopping && all.isEmpty()) {
+            allGone.complete(null);
+        } else if (stopping) {
+            // starting backends that have not announced themselves are not worth waiting for
+            boolean onlyStarting = true;
+            for (BackendProcess b : all) {
+                if (b.state != BackendProcess.State.STARTING && b.state != BackendProcess.State.EXITING) {
+                    onlyStarting = false;
+                }
+            }
+            if (onlyStarting) {
+                for (BackendProcess b : all) {
+                    if (b.state == BackendProcess.State.STARTING) {
+                        b.signalled = true;
+                        b.process.destroyForcibly();
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- idle bookkeeping (callers hold the lock) ----
+
+    private BackendProcess takeIdle(int databaseOid) {
+        Deque<BackendProcess> d = reusable.get(databaseOid);
+        BackendProcess b = d == null ? null : d.pollFirst();
+        if (b == null) {
+            b = fresh.pollFirst();
+        }
+        if (b != null) {
+            b.state = BackendProcess.State.ASSIGNED;
+        }
+        return b;
+    }
+
+    /** Gives an idle backend to the first waiter that can use it, or files it as idle. */
+    private void offerIdle(BackendProcess b) {
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (w.future().isDone()) {
+                it.remove();
+                continue;
+            }
+            if (b.databaseOid < 0 || b.databaseOid == w.databaseOid()) {
+                it.remove();
+                b.state = BackendProcess.State.ASSIGNED;
+                if (w.future().complete(b)) {
+                    return;
+                }
+                b.state = b.databaseOid < 0 ? BackendProcess.State.STANDBY : BackendProcess.State.IDLE_REUSABLE;
+            }
+        }
+        if (b.databaseOid < 0) {
+            fresh.addLast(b);
+        } else {
+            reusable.computeIfAbsent(b.databaseOid, k -> new ArrayDeque<>()).addFirst(b);
+        }
+    }
+
+    private void removeFromIdle(BackendProcess b) {
+        fresh.remove(b);
+        Deque<BackendProcess> d = reusable.get(b.databaseOid);
+        if (d != null) {
+            d.remove(b);
+        }
+    }
+
+    private static PgException shuttingDown() {
+        return PgException.fatal(SqlState.CANNOT_CONNECT_NOW, "the database system is shutting down");
+    }
+
+    static String signalName(int sig) {
+        return switch (sig) {
+            case 1 -> "Hangup";
+            case 2 -> "Interrupt";
+            case 3 -> "Quit";
+            case 4 -> "Illegal instruction";
+            case 6 -> "Aborted";
+            case 7 -> "Bus error";
+            case 8 -> "Floating point exception";
+            case 9 -> "Killed";
+            case 11 -> "Segmentation fault";
+            case 13 -> "Broken pipe";
+            case 14 -> "Alarm clock";
+            case 15 -> "Terminated";
+            case 10 -> "User defined signal 1";
+            case 12 -> "User defined signal 2";
+            default -> "Signal " + sig;
+        };
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
