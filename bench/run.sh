@@ -24,6 +24,7 @@
 #     polled until it succeeds (median of 3 restarts);
 #   - memory per idle connection: pgclient.py holds 50 idle connections; PSS (/proc/PID/smaps_rollup) of the
 #     postmaster and all its descendants, divided by 50, and the increase over the idle server / 50.
+# Each server first gets a warm-up (8 clients, then connection churn; not reported).
 # Connection and throughput metrics are repeated 3 times (PostgreSQL and pgjava alternating) and the
 # median is reported.
 # --quick: 3 s instead of 10 s per pgbench run, 100 instead of 300 timed connections, 1 repetition, 1 restart.
@@ -171,7 +172,13 @@ pgbench_run() {
     local failed
     failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$outp")
     if [[ $rc != 0 ]] || ! grep -q '^tps = ' <<<"$outp" || [[ ${failed:-0} != 0 ]]; then
-        R[err]="failed: pgbench exit $rc: $(grep -m1 -i 'error\|fatal\|abort' <<<"$outp" | cut -c1-120)"
+        local why
+        why=$(grep -m1 -i 'error\|fatal\|abort' <<<"$outp" | cut -c1-120)
+        if [[ -z $why ]]; then
+            why=$(grep -m1 '^number of transactions actually processed' <<<"$outp")
+            [[ -n $why ]] && why="$why in $DUR s"
+        fi
+        R[err]="failed: pgbench exit $rc: ${why:-no tps reported}"
         return 1
     fi
     R[tps]=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$outp" | head -n1 | awk '{printf "%.1f", $1}')
@@ -312,6 +319,15 @@ start_metric() {
 #   ARRAYNAME HOST PORT PASSWORD HBAFN PIDFN STOPFN STARTFN   (STOPFN/STARTFN "-" when the server is not ours)
 # and are run phase by phase, PostgreSQL then pgjava, so that both see the same machine load.
 
+# Warm-up before any measurement, results discarded: 8 concurrent clients for a few seconds and a few
+# seconds of connection churn, so that both servers start measured from a warm state (for pgjava: the
+# standby pool filled and the backends' code compiled; for PostgreSQL: caches).
+phase_warmup() {
+    log "$1: warm-up"
+    pgbench_run "$2" "$3" "$4" -c 8 -j 2 >/dev/null || log "$1: warm-up run failed: ${R[err]:-}"
+    pgbench_run "$2" "$3" "$4" -C -c 1 -j 1 >/dev/null || log "$1: warm-up churn failed: ${R[err]:-}"
+}
+
 phase_trust() {
     local name=$1 host=$2 port=$3 pw=$4 hbafn=$5
     local -n arr=$name
@@ -398,6 +414,9 @@ else
     log "pgjava: $JV_FAIL"
 fi
 
+for side in "${sides[@]}"; do
+    eval "phase_warmup $side"
+done
 for ((rep = 1; rep <= REPS; rep++)); do
     log "repetition $rep of $REPS"
     for phase in phase_trust phase_scram phase_throughput; do
