@@ -18,11 +18,16 @@
 #     (tps, pgbench's average connection time), and bench/pgclient.py timing N sequential connections
 #     (median, p99) - a Python client, so no process start is counted;
 #   - SELECT 1 on open connections: pgbench -n -M simple|extended|prepared, -c 1 and -c 8 (-j 2);
+# Both servers run at the same time and every metric is taken on PostgreSQL and then on pgjava before the
+# next one, so that changing background load hits both alike.
 #   - server start to first accepted query: the start command is launched and `psql -c 'select 1'` is
 #     polled until it succeeds (median of 3 restarts);
 #   - memory per idle connection: pgclient.py holds 50 idle connections; PSS (/proc/PID/smaps_rollup) of the
 #     postmaster and all its descendants, divided by 50, and the increase over the idle server / 50.
-# --quick: 3 s instead of 10 s per pgbench run, 100 instead of 300 timed connections, 1 restart.
+# Each server first gets a warm-up (8 clients, then connection churn; not reported).
+# Connection and throughput metrics are repeated 3 times (PostgreSQL and pgjava alternating) and the
+# median is reported.
+# --quick: 3 s instead of 10 s per pgbench run, 100 instead of 300 timed connections, 1 repetition, 1 restart.
 # Everything started is stopped at exit (trap), temp directories removed. Raw outputs: target/bench/run.log.
 set -uo pipefail
 
@@ -44,7 +49,8 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
-if [[ $quick == 1 ]]; then DUR=3; LAT_N=100; START_REPS=1; else DUR=10; LAT_N=300; START_REPS=3; fi
+if [[ $quick == 1 ]]; then DUR=3; LAT_N=100; START_REPS=1; REPS=1; else DUR=10; LAT_N=300; START_REPS=3; REPS=3; fi
+REPS=${BENCH_REPS:-$REPS}
 MEM_N=50
 PASSWORD=bench-$RANDOM-$RANDOM
 PG_PORT=${PG_BENCH_PORT:-55446}
@@ -166,7 +172,13 @@ pgbench_run() {
     local failed
     failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$outp")
     if [[ $rc != 0 ]] || ! grep -q '^tps = ' <<<"$outp" || [[ ${failed:-0} != 0 ]]; then
-        R[err]="failed: pgbench exit $rc: $(grep -m1 -i 'error\|fatal\|abort' <<<"$outp" | cut -c1-120)"
+        local why
+        why=$(grep -m1 -i 'error\|fatal\|abort' <<<"$outp" | cut -c1-120)
+        if [[ -z $why ]]; then
+            why=$(grep -m1 '^number of transactions actually processed' <<<"$outp")
+            [[ -n $why ]] && why="$why in $DUR s"
+        fi
+        R[err]="failed: pgbench exit $rc: ${why:-no tps reported}"
         return 1
     fi
     R[tps]=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$outp" | head -n1 | awk '{printf "%.1f", $1}')
@@ -174,26 +186,43 @@ pgbench_run() {
     R[conn]=$(sed -n 's/^average connection time = \([0-9.]*\) ms.*/\1/p' <<<"$outp")
 }
 
+# Repeated metrics collect one value per repetition (separated by US, \x1f); the report shows the median,
+# or the first failure if any repetition failed.
+add_result() { # ARRAYNAME KEY VALUE
+    local -n a=$1
+    if [[ -n ${a[$2]:-} ]]; then a[$2]+=$'\x1f'"$3"; else a[$2]=$3; fi
+}
+finalize() { # VALUES (US-separated) -> median, or the first "failed: ...", or the single value as is
+    local v x
+    [[ -n $1 ]] || return 0
+    IFS=$'\x1f' read -r -a v <<<"$1"
+    for x in "${v[@]}"; do [[ $x == failed:* ]] && { printf '%s' "$x"; return; }; done
+    if [[ ${#v[@]} == 1 ]]; then printf '%s' "${v[0]}"; return; fi
+    printf '%s\n' "${v[@]}" | sort -g \
+        | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}' \
+        | sed 's/\(\.[0-9]*[1-9]\)0*$/\1/; s/\.0*$//' | tr -d '\n'
+}
+
 # connection_metrics ARRAYNAME HOST PORT PASSWORD METHOD: conn_<m>_tps, conn_<m>_avg, lat_<m>_median, lat_<m>_p99
 connection_metrics() {
     local -n res=$1
     local host=$2 port=$3 pw=$4 m=$5
     if pgbench_run "$host" "$port" "$pw" -C -c 1 -j 1; then
-        res[conn_${m}_tps]=${R[tps]}
-        res[conn_${m}_avg]=${R[conn]:-failed: pgbench printed no connection time}
+        add_result "$1" "conn_${m}_tps" "${R[tps]}"
+        add_result "$1" "conn_${m}_avg" "${R[conn]:-failed: pgbench printed no connection time}"
     else
-        res[conn_${m}_tps]=${R[err]}
-        res[conn_${m}_avg]=${R[err]}
+        add_result "$1" "conn_${m}_tps" "${R[err]}"
+        add_result "$1" "conn_${m}_avg" "${R[err]}"
     fi
     local js
     js=$(PGPASSWORD=$pw timeout 600 python3 "$bench/pgclient.py" latency --host "$host" --port "$port" -n "$LAT_N" 2>&1)
     echo "--- pgclient latency $m $host:$port: $js" >>"$LOG"
     if [[ $js == "{"* ]]; then
-        res[lat_${m}_median]=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["median_ms"])' "$js")
-        res[lat_${m}_p99]=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["p99_ms"])' "$js")
+        add_result "$1" "lat_${m}_median" "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["median_ms"])' "$js")"
+        add_result "$1" "lat_${m}_p99" "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["p99_ms"])' "$js")"
     else
-        res[lat_${m}_median]="failed: ${js:0:120}"
-        res[lat_${m}_p99]="failed: ${js:0:120}"
+        add_result "$1" "lat_${m}_median" "failed: ${js:0:120}"
+        add_result "$1" "lat_${m}_p99" "failed: ${js:0:120}"
     fi
 }
 
@@ -203,9 +232,9 @@ throughput_metrics() { # ARRAYNAME HOST PORT PASSWORD
     for mode in simple extended prepared; do
         for c in 1 8; do
             if pgbench_run "$2" "$3" "$4" -M "$mode" -c "$c" -j $((c > 1 ? 2 : 1)); then
-                res[sel_${mode}_$c]=${R[tps]}
+                add_result "$1" "sel_${mode}_$c" "${R[tps]}"
             else
-                res[sel_${mode}_$c]=${R[err]}
+                add_result "$1" "sel_${mode}_$c" "${R[err]}"
             fi
         done
     done
@@ -286,20 +315,41 @@ start_metric() {
     echo "--- start times $host:$port: ${times[*]} ms" >>"$LOG"
 }
 
-# all_metrics ARRAYNAME HOST PORT PASSWORD HBAFN PIDFN STOPFN STARTFN
-all_metrics() {
-    local name=$1 host=$2 port=$3 pw=$4 hbafn=$5 pidfn=$6 stopfn=$7 startfn=$8
+# The phases below take the same arguments, a "side":
+#   ARRAYNAME HOST PORT PASSWORD HBAFN PIDFN STOPFN STARTFN   (STOPFN/STARTFN "-" when the server is not ours)
+# and are run phase by phase, PostgreSQL then pgjava, so that both see the same machine load.
+
+# Warm-up before any measurement, results discarded: 8 concurrent clients for a few seconds and a few
+# seconds of connection churn, so that both servers start measured from a warm state (for pgjava: the
+# standby pool filled and the backends' code compiled; for PostgreSQL: caches).
+phase_warmup() {
+    log "$1: warm-up"
+    pgbench_run "$2" "$3" "$4" -c 8 -j 2 >/dev/null || log "$1: warm-up run failed: ${R[err]:-}"
+    pgbench_run "$2" "$3" "$4" -C -c 1 -j 1 >/dev/null || log "$1: warm-up churn failed: ${R[err]:-}"
+}
+
+phase_trust() {
+    local name=$1 host=$2 port=$3 pw=$4 hbafn=$5
     local -n arr=$name
-    local why
+    local why=
     log "$name: connections with trust"
-    if $hbafn trust && why=$(check_auth "$host" "$port" trust); then
+    if ! $hbafn trust; then
+        why="cannot switch pg_hba.conf to trust"
+    else
+        why=$(check_auth "$host" "$port" trust) && why=
+    fi
+    if [[ -z $why ]]; then
         connection_metrics "$name" "$host" "$port" "$pw" trust
     else
-        why=${why:-cannot switch pg_hba.conf to trust}
-        for k in conn_trust_tps conn_trust_avg lat_trust_median lat_trust_p99; do arr[$k]="failed: $why"; done
+        for k in conn_trust_tps conn_trust_avg lat_trust_median lat_trust_p99; do add_result "$name" $k "failed: $why"; done
     fi
+}
+
+phase_scram() {
+    local name=$1 host=$2 port=$3 pw=$4 hbafn=$5
+    local -n arr=$name
+    local why=
     log "$name: connections with scram-sha-256"
-    why=
     if [[ -z $pw ]]; then
         why="no password for postgres given"
     elif ! $hbafn scram-sha-256; then
@@ -310,31 +360,43 @@ all_metrics() {
     if [[ -z $why ]]; then
         connection_metrics "$name" "$host" "$port" "$pw" scram
     else
-        for k in conn_scram_tps conn_scram_avg lat_scram_median lat_scram_p99; do arr[$k]="failed: $why"; done
+        for k in conn_scram_tps conn_scram_avg lat_scram_median lat_scram_p99; do add_result "$name" $k "failed: $why"; done
     fi
     $hbafn trust
-    log "$name: SELECT 1 throughput"
-    throughput_metrics "$name" "$host" "$port" "$pw"
-    log "$name: memory per idle connection"
-    memory_metrics "$name" "$host" "$port" "$pw" "$($pidfn)"
+}
+
+phase_throughput() {
+    log "$1: SELECT 1 throughput"
+    throughput_metrics "$1" "$2" "$3" "$4"
+}
+
+phase_memory() {
+    log "$1: memory per idle connection"
+    memory_metrics "$1" "$2" "$3" "$4" "$($6)"
+}
+
+phase_start() {
+    local name=$1
+    local -n arr=$name
     log "$name: start to first query"
-    if [[ -n $stopfn ]]; then
-        start_metric "$name" "$host" "$port" "$stopfn" "$startfn"
+    if [[ $7 != - ]]; then
+        start_metric "$name" "$2" "$3" "$7" "$8"
     else
         arr[start_ms]="failed: not measured (server given by PGJAVA_PORT without PGJAVA_DATA)"
     fi
 }
 
+# hba function for a running pgjava whose data directory we do not know: leave it as it is
+jv_hba_unknown() { [[ $1 == trust ]]; }
+
 # ---------------------------------------------------------------- run
 
 log "PostgreSQL 15 on 127.0.0.1:$PG_PORT"
-if pg_start; then
-    all_metrics PG 127.0.0.1 "$PG_PORT" "$PASSWORD" pg_hba pg_pid pg_stop pg_start_nowait
-else
+if ! pg_start; then
     log "PostgreSQL failed to start; see $LOG"
     exit 1
 fi
-pg_stop
+sides=("PG 127.0.0.1 $PG_PORT $PASSWORD pg_hba pg_pid pg_stop pg_start_nowait")
 
 JV_FAIL=
 if [[ $postgres_only == 1 ]]; then
@@ -342,15 +404,33 @@ if [[ $postgres_only == 1 ]]; then
 elif jv_start; then
     log "pgjava on $JV_HOST:$JV_PORT"
     if [[ $JV_OWN == 1 ]]; then
-        all_metrics JV "$JV_HOST" "$JV_PORT" "$JV_PASSWORD" jv_hba jv_pid jv_stop jv_start_bg
+        sides+=("JV $JV_HOST $JV_PORT ${JV_PASSWORD:-''} jv_hba jv_pid jv_stop jv_start_bg")
     elif [[ -n $JV_DATA ]]; then
-        all_metrics JV "$JV_HOST" "$JV_PORT" "$JV_PASSWORD" jv_hba jv_pid "" ""
+        sides+=("JV $JV_HOST $JV_PORT ${JV_PASSWORD:-''} jv_hba jv_pid - -")
     else
-        all_metrics JV "$JV_HOST" "$JV_PORT" "$JV_PASSWORD" false jv_pid "" ""
+        sides+=("JV $JV_HOST $JV_PORT ${JV_PASSWORD:-''} jv_hba_unknown jv_pid - -")
     fi
 else
     log "pgjava: $JV_FAIL"
 fi
+
+for side in "${sides[@]}"; do
+    eval "phase_warmup $side"
+done
+for ((rep = 1; rep <= REPS; rep++)); do
+    log "repetition $rep of $REPS"
+    for phase in phase_trust phase_scram phase_throughput; do
+        for side in "${sides[@]}"; do
+            eval "$phase $side"
+        done
+    done
+done
+for phase in phase_memory phase_start; do
+    for side in "${sides[@]}"; do
+        eval "$phase $side"
+    done
+done
+pg_stop
 
 # ---------------------------------------------------------------- report
 
@@ -378,7 +458,8 @@ rows=(
 
 cell() { # ARRAYNAME KEY
     local -n a=$1
-    local v=${a[$2]:-}
+    local v
+    v=$(finalize "${a[$2]:-}")
     if [[ -z $v ]]; then
         if [[ $1 == JV && -n $JV_FAIL ]]; then v="failed: $JV_FAIL"; else v="failed: not measured"; fi
     fi
@@ -395,8 +476,8 @@ mkdir -p "$(dirname "$out")"
     echo "# Benchmarks: pgjava against PostgreSQL 15"
     echo
     echo "Written by \`bench/run.sh$([[ $quick == 1 ]] && echo ' --quick')\` on $(date -u '+%Y-%m-%d %H:%M UTC'); do not edit by hand,"
-    echo "run the script again. Both servers run on the same machine, one after the other, with the same client"
-    echo "work; the ratio is pgjava ÷ PostgreSQL (for tps higher is better, for times and memory lower is better)."
+    echo "run the script again. Both servers run at the same time on the same machine and get the same client"
+    echo "work, metric by metric (PostgreSQL, then pgjava); the ratio is pgjava ÷ PostgreSQL (for tps higher is better, for times and memory lower is better)."
     echo
     echo "| metric | PostgreSQL 15 | pgjava | ratio | better |"
     echo "|---|---:|---:|---:|---|"

@@ -58,5 +58,5 @@ env -u PGOPTIONS -u PGAPPNAME -u PGTZ -u PGDATESTYLE -u PGSERVICE -u PGSERVICEFI
     PGCONNECT_TIMEOUT=20 PAGER= PSQL_PAGER= \
     "$psql" -X -a -v ON_ERROR_STOP=0 -v VERBOSITY=verbose -v SHOW_CONTEXT=never \
         -h "$host" -p "$port" -U "$user" -d "$db" -f preamble.sql -f "sql/$name.sql" 2>&1 \
-    | sed -e '/^LOCATION:  /d'
+    | sed -u -e '/^LOCATION:  /d'
 exit "${PIPESTATUS[0]}"

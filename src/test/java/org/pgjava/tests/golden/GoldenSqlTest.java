@@ -11,14 +11,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.pgjava.tests.harness.PgJavaServer;
-import org.pgjava.tests.harness.PgJavaServer.ProcessResult;
 
 /**
  * The golden SQL suite: every file src/test/golden/sql/NAME.sql is run through the real psql against a
@@ -39,7 +38,8 @@ import org.pgjava.tests.harness.PgJavaServer.ProcessResult;
  */
 class GoldenSqlTest {
 
-    private static final Duration FILE_TIMEOUT = Duration.ofMinutes(2);
+    /** A file takes well under a second on PostgreSQL; this long means the server hangs. */
+    private static final Duration FILE_TIMEOUT = Duration.ofSeconds(60);
 
     private static PgJavaServer server;
     /** Set when starting the server failed once: the remaining files fail with it at once. */
@@ -74,10 +74,10 @@ class GoldenSqlTest {
         String[] target = target();
         List<String> cmd = List.of(ROOT.resolve("scripts/golden/psql-golden.sh").toString(),
                 target[0], target[1], name);
-        ProcessResult r = PgJavaServer.run(cmd, Map.of(), FILE_TIMEOUT);
+        RunResult r = runWithTimeout(cmd, FILE_TIMEOUT);
         String expected = Files.readString(expectedFile, StandardCharsets.UTF_8);
         String actual = r.stdout();
-        if (expected.equals(actual) && r.exitCode() == 0) {
+        if (expected.equals(actual) && r.exitCode() == 0 && !r.timedOut()) {
             return;
         }
         Path actualFile = ROOT.resolve("src/test/target/golden-actual/" + name + ".out");
@@ -85,7 +85,10 @@ class GoldenSqlTest {
         Files.writeString(actualFile, actual, StandardCharsets.UTF_8);
         StringBuilder msg = new StringBuilder();
         msg.append("golden file ").append(name).append(".sql: output differs from PostgreSQL 15's");
-        if (r.exitCode() != 0) {
+        if (r.timedOut()) {
+            msg.append(" (TIMED OUT after ").append(FILE_TIMEOUT.toSeconds())
+               .append(" s: the server stopped answering; the actual output ends where it hung)");
+        } else if (r.exitCode() != 0) {
             msg.append(" (psql exit status ").append(r.exitCode()).append(')');
         }
         msg.append("\nactual output: ").append(actualFile).append('\n');
@@ -94,11 +97,48 @@ class GoldenSqlTest {
         }
         String actualLabel = "actual (" + target[0] + ":" + target[1] + ")";
         msg.append(LineDiff.unified(expected, actual, "expected/" + name + ".out", actualLabel, 3, 80));
-        if (server != null && r.exitCode() != 0) {
+        if (server != null && (r.exitCode() != 0 || r.timedOut())) {
             String log = server.log();
             msg.append("\n--- server log (tail) ---\n").append(log.substring(Math.max(0, log.length() - 4000)));
         }
         fail(msg.toString());
+    }
+
+    /** Output of one psql-golden.sh run; {@code timedOut} when it was killed after the file timeout. */
+    record RunResult(int exitCode, String stdout, String stderr, boolean timedOut) {
+    }
+
+    /**
+     * Runs a command with stdout and stderr captured in temp files; after {@code timeout} kills it and its
+     * descendants and returns what it wrote so far (psql-golden.sh writes unbuffered, so that is everything
+     * up to the statement the server did not answer).
+     */
+    static RunResult runWithTimeout(List<String> cmd, Duration timeout) throws IOException {
+        Path out = Files.createTempFile("golden-out", ".txt");
+        Path err = Files.createTempFile("golden-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            boolean done;
+            try {
+                done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (!done) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    p.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new IOException("interrupted while running " + cmd, e);
+            }
+            return new RunResult(done ? p.exitValue() : -1, Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8), !done);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
     }
 
     /** host and port of the server under test; starts the pgjava server on first use. */

@@ -5,7 +5,6 @@ import java.util.List;
 import org.pgjava.backend.executor.PlannedStatement;
 import org.pgjava.backend.executor.ResultColumn;
 import org.pgjava.backend.executor.ResultPlan;
-import org.pgjava.backend.executor.expr.Expr;
 import org.pgjava.backend.parser.RawStatement;
 import org.pgjava.backend.parser.analyze.Analyzer;
 import org.pgjava.backend.parser.analyze.Types;
@@ -70,7 +69,6 @@ public final class Planner {
             int type = q.columnTypes().get(i);
             cols.add(new ResultColumn(q.columnNames().get(i), 0, (short) 0, type, Types.typlen(type), q.columnTypmods().get(i)));
         }
-        Expr[][] rows = q.rows().toArray(new Expr[0][]);
-        return new ResultPlan(analyzer.paramTypes(), cols, rows, q.where(), q.limit(), q.offset());
+        return new ResultPlan(analyzer.paramTypes(), cols, q.source(), q.sort(), q.limit(), q.offset());
     }
 }

@@ -390,6 +390,13 @@ public final class PostgresMain {
     // =====================================================================================================
     // simple query
 
+    /**
+     * exec_simple_query: parses the string, runs each statement in turn (one implicit transaction block when
+     * there are several), sending RowDescription/DataRow/CommandComplete per statement, or
+     * EmptyQueryResponse for no statement. Drops the unnamed statement and portal first.
+     *
+     * @throws PgException the first error; the statements after it do not run
+     */
     private void execSimpleQuery(String query) throws IOException {
         dropUnnamedStatement();
         closePortal("");
@@ -475,6 +482,11 @@ public final class PostgresMain {
     // =====================================================================================================
     // extended query
 
+    /**
+     * Parse: analyzes one statement and stores it under its name (the unnamed one is replaced), then
+     * ParseComplete. Errors: 42601 for several statements, 42P05 for an existing name, 25P02 in a failed
+     * block (unless ROLLBACK/COMMIT), and every analysis error.
+     */
     private void execParse() throws IOException {
         String name = in.getString();
         String query = in.getString();
@@ -502,6 +514,12 @@ public final class PostgresMain {
         out.empty('1');
     }
 
+    /**
+     * Bind: converts the parameters (text via TypeIO.input in the client encoding, binary via
+     * TypeIO.receive), finishes planning, expands the result formats (0/1/n rule) and creates the portal,
+     * then BindComplete. Errors: PostgreSQL's 08P01 count mismatches, 26000, 42P03, 22023, 25P02, and the
+     * conversion errors with the "portal parameter $n" context.
+     */
     private void execBind() throws IOException {
         String portalName = in.getString();
         String stmtName = in.getString();
@@ -608,6 +626,11 @@ public final class PostgresMain {
         return PgException.error(SqlState.INVALID_PARAMETER_VALUE, "unsupported format code: " + format);
     }
 
+    /**
+     * Execute: runs the portal for up to maxRows rows (0 = all): DataRows, then CommandComplete, or
+     * PortalSuspended when the limit stopped it; EmptyQueryResponse for an empty statement. A failing portal
+     * is dropped. Errors: 34000, 25P02, 55000 (re-running a finished portal that returns no rows).
+     */
     private void execExecute() throws IOException {
         String portalName = in.getString();
         int maxRows = in.getInt32();
@@ -646,6 +669,11 @@ public final class PostgresMain {
         out.commandComplete(tag);
     }
 
+    /**
+     * Describe 'S' (ParameterDescription, then RowDescription or NoData) or 'P' (RowDescription with the
+     * bound formats, or NoData). Errors: 26000 / 34000 for unknown names, 25P02 in a failed block for
+     * statements that return rows, 08P01 for another subtype.
+     */
     private void execDescribe() throws IOException {
         int kind = in.getByte();
         String name = in.getString();
@@ -671,6 +699,7 @@ public final class PostgresMain {
         }
     }
 
+    /** Close 'S' or 'P': drops the statement or portal if it exists (no error otherwise), then CloseComplete. */
     private void execClose() throws IOException {
         int kind = in.getByte();
         String name = in.getString();

@@ -171,7 +171,36 @@ class SelectExecutionTest {
         assertEquals(List.of("1"), rows("values (1), (2) limit 1"));
         assertEquals(List.of(), rows("select 1 where false"));
         assertEquals("VALUES types integer and text cannot be matched", error("values (1), ('a'::text)").getMessage());
+        assertEquals(List.of("3|c", "2|b", "1|a"), rows("values (3, 'c'), (1, 'a'), (2, 'b') order by 2 desc"));
         assertEquals("OFFSET must not be negative", error("select 1 offset -1").getMessage());
+    }
+
+    @Test
+    void setOperationsAndOrderBy() {
+        assertEquals(List.of("2", "1"), rows("select 1 union select 2 order by 1 desc"));
+        assertEquals(List.of("1", "1"), rows("select 1 union all select 1"));
+        assertEquals(List.of("1", "2", ""), rows("values (2),(1),(null) order by 1"));
+        assertEquals(List.of("", "1"), rows("select null union select 1 order by 1 nulls first"));
+        assertEquals(List.of("2|b"), rows("values (1,'a') union values (1,'a'), (2, 'b') order by 2 desc limit 1"));
+        assertEquals(List.of("1", "3"), rows("values (1), (2), (2), (3) except select 2"));
+        assertEquals(List.of("1", "2", "3"), rows("values (1), (2), (2), (3) except all values (2)"));
+        assertEquals(List.of("1", "1"), rows("values (1), (1), (2) intersect all values (1), (1), (1)"));
+        assertEquals(List.of("1.5", "1"), rows("select 1.5 as x union select 1 order by x desc"));
+        PgException e = error("select 1 as a union select 'x'");
+        assertEquals("invalid input syntax for type integer: \"x\"", e.getMessage());
+        assertEquals(28, e.position());
+        assertEquals("UNION types integer and text cannot be matched", error("select 1 union select 'a'::text").getMessage());
+        assertEquals("each UNION query must have the same number of columns", error("select 1 union select 2, 3").getMessage());
+        e = error("select 1 order by 2");
+        assertEquals(SqlState.INVALID_COLUMN_REFERENCE, e.sqlState());
+        assertEquals("ORDER BY position 2 is not in select list", e.getMessage());
+        assertEquals(19, e.position());
+        assertEquals("invalid UNION/INTERSECT/EXCEPT ORDER BY clause", error("select 1 union select 2 order by 1+1").getMessage());
+        assertEquals(SqlState.DIVISION_BY_ZERO, error("select 1 order by 1/0").sqlState());
+        assertEquals("column \"x\" does not exist", error("select 1 order by x").getMessage());
+        PlannedStatement p = plan("select 1 union select '2'");
+        assertEquals(23, p.resultColumns().get(0).typeOid());
+        assertEquals(25, plan("select 'a' union select 'b'").resultColumns().get(0).typeOid());
     }
 
     @Test

@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.pgjava.backend.executor.ResultPlan;
+import org.pgjava.backend.executor.RowSource;
 import org.pgjava.backend.executor.expr.Expr;
 import org.pgjava.backend.parser.nodes.ExprNode;
 import org.pgjava.backend.parser.nodes.Node;
 import org.pgjava.backend.parser.nodes.ResTarget;
 import org.pgjava.backend.parser.nodes.SelectStmt;
+import org.pgjava.backend.parser.nodes.SortBy;
 import org.pgjava.backend.parser.nodes.TypeName;
 import org.pgjava.backend.utils.SessionContext;
 import org.pgjava.backend.utils.adt.TypeIO;
@@ -26,9 +29,23 @@ import org.pgjava.conf.errors.SqlState;
  * statement analysis; not thread-safe.
  */
 public final class Analyzer {
-    /** The analyzed form of a FROM-less SELECT or VALUES. */
+    /** The analyzed form of a FROM-less SELECT, VALUES, or a set operation of those. */
     public record Query(List<String> columnNames, List<Integer> columnTypes, List<Integer> columnTypmods,
-                        List<Expr[]> rows, Expr where, Expr limit, Expr offset) {
+                        RowSource source, List<ResultPlan.SortKey> sort, Expr limit, Expr offset) {
+    }
+
+    /** A query part under construction: a leaf (rows) or a set operation; column types may still change. */
+    private static final class Part {
+        List<String> names;
+        int[] types;
+        int[] typmods;
+        List<Expr[]> rows;
+        List<ExprNode[]> nodes;
+        Expr where;
+        Part left;
+        Part right;
+        RowSource.Kind kind;
+        boolean all;
     }
 
     private final SessionContext ctx;
@@ -59,18 +76,52 @@ public final class Analyzer {
 
     // ------------------------------------------------------------------ statements
 
-    /** Analyzes a SELECT without FROM, or VALUES. @throws PgException analysis errors; 0A000 for what is not built */
+    /** Analyzes a FROM-less SELECT, VALUES, or set operation. @throws PgException analysis errors; 0A000 for what is not built */
     public Query analyzeSelect(SelectStmt s) {
-        if (s.setOp() != SelectStmt.SetOp.NONE) {
-            throw PgException.notSupported(s.setOp().name() + " is not supported yet").withPosition(s.location() + 1);
-        }
-        if (!s.orderBy().isEmpty()) {
-            throw PgException.notSupported("ORDER BY is not supported yet").withPosition(s.orderBy().get(0).location() + 1);
-        }
         Expr limit = s.limit() == null ? null : limitValue(s.limit(), "LIMIT");
         Expr offset = s.offset() == null ? null : limitValue(s.offset(), "OFFSET");
+        Part p = analyzePart(s, true);
+        for (int c = 0; c < p.types.length; c++) {
+            if (p.types[c] == Types.UNKNOWN) {
+                coerceColumn(p, c, Types.TEXT, null);
+            }
+        }
+        List<ResultPlan.SortKey> sort = sortKeys(s, p);
+        List<Integer> types = new ArrayList<>();
+        List<Integer> typmods = new ArrayList<>();
+        for (int c = 0; c < p.types.length; c++) {
+            types.add(p.types[c]);
+            typmods.add(p.typmods[c]);
+        }
+        return new Query(List.copyOf(p.names), types, typmods, build(p), sort, limit, offset);
+    }
+
+    private RowSource build(Part p) {
+        if (p.rows != null) {
+            return new RowSource.Rows(p.rows.toArray(new Expr[0][]), p.where);
+        }
+        List<Comparator<Object>> orders = new ArrayList<>();
+        for (int c = 0; c < p.types.length; c++) {
+            Comparator<Object> cmp = Operators.comparator(p.types[c]);
+            if (cmp == null) {
+                throw PgException.error(SqlState.UNDEFINED_FUNCTION, "could not identify an equality operator for type "
+                        + TypeIO.typeName(p.types[c]));
+            }
+            orders.add(cmp);
+        }
+        return new RowSource.SetOp(p.kind, p.all, build(p.left), build(p.right), orders);
+    }
+
+    private Part analyzePart(SelectStmt s, boolean top) {
+        if (!top && (!s.orderBy().isEmpty() || s.limit() != null || s.offset() != null)) {
+            throw PgException.notSupported("ORDER BY, LIMIT or OFFSET inside a set operation is not supported yet")
+                    .withPosition(s.location() + 1);
+        }
+        if (s.setOp() != SelectStmt.SetOp.NONE) {
+            return setOperation(s);
+        }
         if (s.valuesLists() != null) {
-            return analyzeValues(s, limit, offset);
+            return analyzeValues(s);
         }
         if (!s.fromClause().isEmpty()) {
             Node f = s.fromClause().get(0);
@@ -83,10 +134,13 @@ public final class Analyzer {
         if (s.distinct() != null) {
             throw PgException.notSupported("DISTINCT is not supported yet").withPosition(s.location() + 1);
         }
-        List<String> names = new ArrayList<>();
-        List<Integer> types = new ArrayList<>();
-        List<Integer> typmods = new ArrayList<>();
-        Expr[] row = new Expr[s.targetList().size()];
+        int n = s.targetList().size();
+        Part p = new Part();
+        p.names = new ArrayList<>();
+        p.types = new int[n];
+        p.typmods = new int[n];
+        Expr[] row = new Expr[n];
+        ExprNode[] nodes = new ExprNode[n];
         int i = 0;
         for (ResTarget t : s.targetList()) {
             if (t.value() instanceof ExprNode.ColumnRef cr && cr.fields().get(cr.fields().size() - 1).equals("*")) {
@@ -94,21 +148,162 @@ public final class Analyzer {
                         .withPosition(cr.location() + 1);
             }
             Expr e = analyze(t.value());
-            if (e.type == Types.UNKNOWN) {
-                e = coerce(e, Types.TEXT, -1, Casts.Context.IMPLICIT, leftmost(t.value()), null);
-            }
-            row[i++] = e;
-            names.add(t.name() != null ? t.name() : figureColname(t.value()));
-            types.add(e.type);
-            typmods.add(e.typmod);
+            row[i] = e;
+            nodes[i] = t.value();
+            p.names.add(t.name() != null ? t.name() : figureColname(t.value()));
+            p.types[i] = e.type;
+            p.typmods[i] = e.typmod;
+            i++;
         }
-        Expr where = null;
         if (s.whereClause() != null) {
-            where = coerceToBool(analyze(s.whereClause()), s.whereClause(), "WHERE");
+            p.where = coerceToBool(analyze(s.whereClause()), s.whereClause(), "WHERE");
         }
-        List<Expr[]> rows = new ArrayList<>();
-        rows.add(row);
-        return new Query(names, types, typmods, rows, where, limit, offset);
+        p.rows = new ArrayList<>();
+        p.rows.add(row);
+        p.nodes = new ArrayList<>();
+        p.nodes.add(nodes);
+        return p;
+    }
+
+    private Part setOperation(SelectStmt s) {
+        String what = s.setOp().name();
+        Part l = analyzePart(s.left(), false);
+        Part r = analyzePart(s.right(), false);
+        if (l.types.length != r.types.length) {
+            throw PgException.error(SqlState.SYNTAX_ERROR, "each " + what + " query must have the same number of columns")
+                    .withPosition(firstLocation(r) + 1);
+        }
+        Part p = new Part();
+        p.names = l.names;
+        p.types = new int[l.types.length];
+        p.typmods = new int[l.types.length];
+        p.left = l;
+        p.right = r;
+        p.kind = RowSource.Kind.valueOf(what);
+        p.all = s.all();
+        for (int c = 0; c < p.types.length; c++) {
+            int lt = l.types[c];
+            int rt = r.types[c];
+            int type;
+            if (lt == rt) {
+                type = lt;
+            } else if (lt == Types.UNKNOWN) {
+                type = rt;
+            } else if (rt == Types.UNKNOWN) {
+                type = lt;
+            } else {
+                ExprNode rn = firstNode(r, c);
+                if (Types.category(lt) != Types.category(rt)) {
+                    throw PgException.error(SqlState.DATATYPE_MISMATCH, what + " types " + TypeIO.typeName(lt) + " and "
+                            + TypeIO.typeName(rt) + " cannot be matched").withPosition(leftmost(rn) + 1);
+                }
+                boolean lPref = Types.isPreferred(lt);
+                type = !lPref && Casts.canCast(lt, rt, Casts.Context.IMPLICIT) && !Casts.canCast(rt, lt, Casts.Context.IMPLICIT) ? rt : lt;
+                if (!Casts.canCast(lt, type, Casts.Context.IMPLICIT) || !Casts.canCast(rt, type, Casts.Context.IMPLICIT)) {
+                    throw PgException.error(SqlState.CANNOT_COERCE, what + " could not convert type "
+                            + TypeIO.typeName(type == lt ? rt : lt) + " to " + TypeIO.typeName(type)).withPosition(leftmost(rn) + 1);
+                }
+            }
+            if (type != Types.UNKNOWN) {
+                coerceColumn(l, c, type, what);
+                coerceColumn(r, c, type, what);
+            }
+            p.types[c] = type;
+            p.typmods[c] = l.typmods[c] == r.typmods[c] && lt == rt ? l.typmods[c] : -1;
+        }
+        return p;
+    }
+
+    private static ExprNode firstNode(Part p, int col) {
+        return p.nodes != null ? p.nodes.get(0)[col] : firstNode(p.left, col);
+    }
+
+    private static int firstLocation(Part p) {
+        return leftmost(firstNode(p, 0));
+    }
+
+    private void coerceColumn(Part p, int col, int type, String what) {
+        if (p.types[col] == type) {
+            return;
+        }
+        if (p.rows != null) {
+            for (int r = 0; r < p.rows.size(); r++) {
+                p.rows.get(r)[col] = coerce(p.rows.get(r)[col], type, -1, Casts.Context.IMPLICIT, leftmost(p.nodes.get(r)[col]), what);
+            }
+        } else {
+            coerceColumn(p.left, col, type, what);
+            coerceColumn(p.right, col, type, what);
+        }
+        p.types[col] = type;
+        p.typmods[col] = -1;
+    }
+
+    private List<ResultPlan.SortKey> sortKeys(SelectStmt s, Part p) {
+        List<ResultPlan.SortKey> keys = new ArrayList<>();
+        boolean setOp = p.rows == null;
+        for (SortBy sb : s.orderBy()) {
+            int col = -1;
+            ExprNode e = sb.expr();
+            if (e instanceof ExprNode.Const c && c.kind() == ExprNode.ConstKind.INTEGER) {
+                long pos = Long.parseLong(c.value());
+                if (pos < 1 || pos > p.types.length) {
+                    throw PgException.error(SqlState.INVALID_COLUMN_REFERENCE, "ORDER BY position " + pos + " is not in select list")
+                            .withPosition(c.location() + 1);
+                }
+                col = (int) pos - 1;
+            } else if (e instanceof ExprNode.ColumnRef cr && cr.fields().size() == 1) {
+                String name = cr.fields().get(0);
+                for (int i = 0; i < p.names.size(); i++) {
+                    if (p.names.get(i).equals(name)) {
+                        if (col >= 0) {
+                            throw PgException.error(SqlState.AMBIGUOUS_COLUMN, "ORDER BY \"" + name + "\" is ambiguous")
+                                    .withPosition(cr.location() + 1);
+                        }
+                        col = i;
+                    }
+                }
+            }
+            if (col < 0) {
+                if (setOp) {
+                    if (e instanceof ExprNode.ColumnRef cr && cr.fields().size() == 1) {
+                        throw PgException.error(SqlState.UNDEFINED_COLUMN, "column \"" + cr.fields().get(0) + "\" does not exist")
+                                .withPosition(cr.location() + 1);
+                    }
+                    throw PgException.notSupported("invalid UNION/INTERSECT/EXCEPT ORDER BY clause")
+                            .withDetail("Only result column names can be used, not expressions or functions.")
+                            .withHint("Add the expression/function to every SELECT, or move the UNION into a FROM clause.")
+                            .withPosition(leftmost(e) + 1);
+                }
+                if (s.valuesLists() != null && mentionsColumns(e)) {
+                    throw PgException.notSupported("ORDER BY expressions over VALUES columns are not supported yet")
+                            .withPosition(leftmost(e) + 1);
+                }
+                // Without FROM the expression is the same for every row: it cannot change the order, but it is
+                // still computed (and folded, so 1/0 fails as in PostgreSQL): keep it as an always-true filter.
+                Expr junk = new Expr.Test(Types.BOOL, v -> Boolean.TRUE, analyze(e));
+                p.where = p.where == null ? junk : new Expr.And(List.of(p.where, junk));
+                continue;
+            }
+            int type = p.types[col];
+            Comparator<Object> cmp = Operators.comparator(type);
+            if (cmp == null) {
+                throw PgException.error(SqlState.UNDEFINED_FUNCTION, "could not identify an ordering operator for type "
+                        + TypeIO.typeName(type)).withPosition(leftmost(e) + 1);
+            }
+            boolean nullsFirst = sb.nullsFirst() != null ? sb.nullsFirst() : sb.descending();
+            keys.add(new ResultPlan.SortKey(col, sb.descending(), nullsFirst, cmp));
+        }
+        return keys;
+    }
+
+    private static boolean mentionsColumns(ExprNode e) {
+        return switch (e) {
+            case ExprNode.ColumnRef c -> true;
+            case ExprNode.Op o -> (o.left() != null && mentionsColumns(o.left())) || mentionsColumns(o.right());
+            case ExprNode.FuncCall f -> f.args().stream().anyMatch(Analyzer::mentionsColumns);
+            case ExprNode.TypeCast t -> mentionsColumns(t.arg());
+            default -> true; // conservative: anything else may contain columns
+        };
     }
 
     /** transformLimitClause: coerced to bigint by assignment rules. */
@@ -121,7 +316,7 @@ public final class Analyzer {
         return coerce(e, Types.INT8, -1, Casts.Context.ASSIGNMENT, leftmost(n), clause);
     }
 
-    private Query analyzeValues(SelectStmt s, Expr limit, Expr offset) {
+    private Part analyzeValues(SelectStmt s) {
         List<List<ExprNode>> raw = s.valuesLists();
         int ncols = raw.get(0).size();
         for (List<ExprNode> r : raw) {
@@ -130,34 +325,37 @@ public final class Analyzer {
                         .withPosition(leftmost(r.get(0)) + 1);
             }
         }
-        List<Expr[]> rows = new ArrayList<>();
+        Part p = new Part();
+        p.rows = new ArrayList<>();
+        p.nodes = new ArrayList<>();
         for (List<ExprNode> r : raw) {
             Expr[] row = new Expr[ncols];
             for (int c = 0; c < ncols; c++) {
                 row[c] = analyze(r.get(c));
             }
-            rows.add(row);
+            p.rows.add(row);
+            p.nodes.add(r.toArray(new ExprNode[0]));
         }
-        List<String> names = new ArrayList<>();
-        List<Integer> types = new ArrayList<>();
-        List<Integer> typmods = new ArrayList<>();
+        p.names = new ArrayList<>();
+        p.types = new int[ncols];
+        p.typmods = new int[ncols];
         for (int c = 0; c < ncols; c++) {
             List<Expr> col = new ArrayList<>();
             List<ExprNode> nodes = new ArrayList<>();
-            for (int k = 0; k < rows.size(); k++) {
-                col.add(rows.get(k)[c]);
+            for (int k = 0; k < p.rows.size(); k++) {
+                col.add(p.rows.get(k)[c]);
                 nodes.add(raw.get(k).get(c));
             }
             int type = selectCommonType(col, nodes, "VALUES");
             int typmod = commonTypmod(col, type);
-            for (int k = 0; k < rows.size(); k++) {
-                rows.get(k)[c] = coerce(rows.get(k)[c], type, -1, Casts.Context.IMPLICIT, leftmost(nodes.get(k)), "VALUES");
+            for (int k = 0; k < p.rows.size(); k++) {
+                p.rows.get(k)[c] = coerce(p.rows.get(k)[c], type, -1, Casts.Context.IMPLICIT, leftmost(nodes.get(k)), "VALUES");
             }
-            names.add("column" + (c + 1));
-            types.add(type);
-            typmods.add(typmod);
+            p.names.add("column" + (c + 1));
+            p.types[c] = type;
+            p.typmods[c] = typmod;
         }
-        return new Query(names, types, typmods, rows, null, limit, offset);
+        return p;
     }
 
     // ------------------------------------------------------------------ column names

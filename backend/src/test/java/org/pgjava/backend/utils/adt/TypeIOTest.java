@@ -116,6 +116,12 @@ class TypeIOTest {
         assertEquals(new BigDecimal("0.0015"), TypeIO.input(1700, "1.5e-3", s));
         assertEquals(new BigDecimal("1000"), TypeIO.input(1700, "1e3", s));
         assertEquals(NumericSpecial.NEGATIVE_INFINITY, TypeIO.input(1700, "-inf", s));
+        assertEquals("value overflows numeric format",
+                assertThrows(PgException.class, () -> TypeIO.input(1700, "1e131072", s)).getMessage());
+        assertEquals("value overflows numeric format",
+                assertThrows(PgException.class, () -> TypeIO.input(1700, "1e-16384", s)).getMessage());
+        TypeIO.input(1700, "1e131071", s);
+        TypeIO.input(1700, "1e-16383", s);
         assertEquals("\"1e400\" is out of range for type double precision",
                 assertThrows(PgException.class, () -> TypeIO.input(701, "1e400", s)).getMessage());
         assertArrayEquals(new byte[] {(byte) 0xab, 1}, (byte[]) TypeIO.input(17, "\\xab01", s));
