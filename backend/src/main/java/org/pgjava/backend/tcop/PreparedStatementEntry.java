@@ -4,8 +4,8 @@ import java.util.List;
 
 import org.pgjava.backend.executor.PlannedStatement;
 import org.pgjava.backend.executor.ResultColumn;
-import org.pgjava.backend.parser.RawStatement;
-import org.pgjava.backend.parser.nodes.UtilityStatement;
+import org.pgjava.backend.nodes.RawStatement;
+import org.pgjava.backend.nodes.UtilityStatement;
 
 /**
  * A prepared statement (PostgreSQL's CachedPlanSource, reduced): the result of one Parse message, or the

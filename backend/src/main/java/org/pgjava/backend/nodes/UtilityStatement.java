@@ -1,4 +1,4 @@
-package org.pgjava.backend.parser.nodes;
+package org.pgjava.backend.nodes;
 
 /**
  * A statement that is not planned but executed directly by the traffic cop (tcop/utility), like

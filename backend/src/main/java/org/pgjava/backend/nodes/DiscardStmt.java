@@ -1,4 +1,4 @@
-package org.pgjava.backend.parser.nodes;
+package org.pgjava.backend.nodes;
 
 /** DISCARD ALL | PLANS | SEQUENCES | TEMP | TEMPORARY. */
 public record DiscardStmt(Target target, int location) implements UtilityStatement {

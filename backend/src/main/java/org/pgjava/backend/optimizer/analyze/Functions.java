@@ -1,4 +1,4 @@
-package org.pgjava.backend.parser.analyze;
+package org.pgjava.backend.optimizer.analyze;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

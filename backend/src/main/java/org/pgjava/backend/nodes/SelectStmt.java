@@ -1,4 +1,4 @@
-package org.pgjava.backend.parser.nodes;
+package org.pgjava.backend.nodes;
 
 import java.util.List;
 

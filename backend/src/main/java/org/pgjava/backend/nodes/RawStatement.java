@@ -1,6 +1,6 @@
-package org.pgjava.backend.parser;
+package org.pgjava.backend.nodes;
 
-import org.pgjava.backend.parser.nodes.Node;
+import org.pgjava.backend.nodes.Node;
 
 /**
  * One statement as the parser returns it, with where it sits in the query string.

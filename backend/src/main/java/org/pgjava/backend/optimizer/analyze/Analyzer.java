@@ -1,4 +1,4 @@
-package org.pgjava.backend.parser.analyze;
+package org.pgjava.backend.optimizer.analyze;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,12 +7,12 @@ import java.util.List;
 import org.pgjava.backend.executor.ResultPlan;
 import org.pgjava.backend.executor.RowSource;
 import org.pgjava.backend.executor.expr.Expr;
-import org.pgjava.backend.parser.nodes.ExprNode;
-import org.pgjava.backend.parser.nodes.Node;
-import org.pgjava.backend.parser.nodes.ResTarget;
-import org.pgjava.backend.parser.nodes.SelectStmt;
-import org.pgjava.backend.parser.nodes.SortBy;
-import org.pgjava.backend.parser.nodes.TypeName;
+import org.pgjava.backend.nodes.ExprNode;
+import org.pgjava.backend.nodes.Node;
+import org.pgjava.backend.nodes.ResTarget;
+import org.pgjava.backend.nodes.SelectStmt;
+import org.pgjava.backend.nodes.SortBy;
+import org.pgjava.backend.nodes.TypeName;
 import org.pgjava.backend.utils.SessionContext;
 import org.pgjava.backend.utils.adt.TypeIO;
 import org.pgjava.conf.errors.PgException;
@@ -125,7 +125,7 @@ public final class Analyzer {
         }
         if (!s.fromClause().isEmpty()) {
             Node f = s.fromClause().get(0);
-            int loc = f instanceof org.pgjava.backend.parser.nodes.RangeVar rv ? rv.location() : s.location();
+            int loc = f instanceof org.pgjava.backend.nodes.RangeVar rv ? rv.location() : s.location();
             throw PgException.notSupported("FROM clauses are not supported yet").withPosition(loc + 1);
         }
         if (!s.groupBy().isEmpty() || s.having() != null) {

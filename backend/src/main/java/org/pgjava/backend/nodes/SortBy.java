@@ -1,4 +1,4 @@
-package org.pgjava.backend.parser.nodes;
+package org.pgjava.backend.nodes;
 
 /** ORDER BY item: {@code nullsFirst} null when not written. */
 public record SortBy(ExprNode expr, boolean descending, Boolean nullsFirst, int location) implements Node {

@@ -1,4 +1,4 @@
-package org.pgjava.backend.parser.analyze;
+package org.pgjava.backend.optimizer.analyze;
 
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.SqlState;

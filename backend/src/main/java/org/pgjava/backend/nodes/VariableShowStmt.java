@@ -1,4 +1,4 @@
-package org.pgjava.backend.parser.nodes;
+package org.pgjava.backend.nodes;
 
 /**
  * SHOW name / SHOW ALL. {@code SHOW TIME ZONE} becomes name "timezone", {@code SHOW TRANSACTION

@@ -1,4 +1,4 @@
-package org.pgjava.backend.parser.nodes;
+package org.pgjava.backend.nodes;
 
 /**
  * Marker for every syntax-tree node the parser produces. Nodes are immutable records; each carries the
