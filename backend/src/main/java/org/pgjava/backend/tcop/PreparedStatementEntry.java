@@ -22,11 +22,11 @@ import org.pgjava.backend.nodes.UtilityStatement;
  * @param columns    the result columns (empty: NoData)
  * @param activity   what the process title shows while it runs: the command tag ("SELECT", "SET", ...)
  */
-record PreparedStatementEntry(String name, String query, RawStatement raw, UtilityStatement utility,
+public record PreparedStatementEntry(String name, String query, RawStatement raw, UtilityStatement utility,
                               PlannedStatement plan, int[] paramTypes, List<ResultColumn> columns,
                               String activity) {
     /** True when the statement returns rows (SELECT-like or SHOW): its completed portal may be run again. */
-    boolean returnsRows() {
+    public boolean returnsRows() {
         return !columns.isEmpty();
     }
 }

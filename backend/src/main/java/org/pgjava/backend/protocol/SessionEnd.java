@@ -1,4 +1,4 @@
-package org.pgjava.backend.tcop;
+package org.pgjava.backend.protocol;
 
 /**
  * How a session ended, returned by {@link PostgresMain#run()}.

@@ -1,10 +1,9 @@
-package org.pgjava.backend.tcop;
+package org.pgjava.backend.protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Random;
 
-import org.pgjava.backend.protocol.ClientChannel;
 
 /**
  * A {@link ClientChannel} without a socket: the client's whole conversation is given up front and handed

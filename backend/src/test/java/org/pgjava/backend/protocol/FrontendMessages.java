@@ -1,4 +1,4 @@
-package org.pgjava.backend.tcop;
+package org.pgjava.backend.protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.pgjava.backend.tcop;
+package org.pgjava.backend.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
-import org.pgjava.backend.protocol.StartupInfo;
 import org.pgjava.conf.Settings;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.Severity;
@@ -151,16 +150,6 @@ class PostgresMainTest {
                 converse(params("options", "junk"), new FrontendMessages()).messages());
         assertEquals(List.of("R 0", "E FATAL 55P02 parameter \"is_superuser\" cannot be changed"),
                 converse(params("is_superuser", "off"), new FrontendMessages()).messages());
-    }
-
-    @Test
-    void startupOptionsSplitting() {
-        assertEquals(List.of("-c", "application_name=a b", "x"), StartupOptions.split("  -c  application_name=a\\ b x "));
-        assertEquals(List.of(new StartupOptions.Assignment("application_name", "q"),
-                        new StartupOptions.Assignment("work_mem", "1000"),
-                        new StartupOptions.Assignment("log_min_messages", "debug2"),
-                        new StartupOptions.Assignment("datestyle", "euro")),
-                StartupOptions.parse("-capplication-name=q -S 1000 -d 2 -e"));
     }
 
     // ------------------------------------------------------------------------------------------ simple query

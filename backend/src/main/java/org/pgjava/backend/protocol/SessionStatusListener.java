@@ -1,4 +1,4 @@
-package org.pgjava.backend.tcop;
+package org.pgjava.backend.protocol;
 
 /**
  * Told what the session is doing, for the process title ({@code ps}) and later pg_stat_activity. Called on
