@@ -8,10 +8,12 @@ import org.pgjava.backend.nodes.RawStatement;
 import org.pgjava.backend.nodes.UtilityStatement;
 
 /**
- * A prepared statement (PostgreSQL's CachedPlanSource, reduced): the result of one Parse message, or the
- * statement a simple Query is running. Exactly one of three kinds: empty query ({@code raw == null}),
- * utility ({@code utility != null}), or planned ({@code plan != null}, planned once at Parse and reused by
- * every Bind, since plans are read-only). Immutable.
+ * A prepared statement (PostgreSQL's CachedPlanSource, reduced): the result of {@link Session#parse} (a
+ * Parse message), or the statement a simple Query is running ({@link Session#prepareSimpleStatement}).
+ * Exactly one of three kinds: empty query ({@code raw == null}), utility ({@code utility != null}), or
+ * planned ({@code plan != null}: analyzed at Parse, planning finished at the first Bind and reused by every
+ * later Bind, since plans are read-only). The protocol layer reads its parameter types and result columns
+ * for ParameterDescription / RowDescription. Immutable.
  *
  * @param name       statement name ("" for the unnamed statement)
  * @param query      the query text as the client sent it
