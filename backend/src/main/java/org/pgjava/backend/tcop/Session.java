@@ -1,5 +1,6 @@
 package org.pgjava.backend.tcop;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,13 +64,13 @@ public final class Session {
     /** Receives a reported setting whose value changed (the protocol layer sends ParameterStatus). */
     @FunctionalInterface
     public interface ReportedSettingSink {
-        void changed(String name, String value) throws java.io.IOException;
+        void changed(String name, String value) throws IOException;
     }
 
     /** Receives a notice the client asked for (the protocol layer sends NoticeResponse). */
     @FunctionalInterface
     public interface NoticeSink {
-        void notice(PgException notice) throws java.io.IOException;
+        void notice(PgException notice) throws IOException;
     }
 
     private final String user;
@@ -199,7 +200,7 @@ public final class Session {
      * Tells {@code sink} every reported (GUC_REPORT) setting whose value changed since the last call, all of
      * them the first time. The names are looked up once; each call costs 13 {@link Settings#show} calls.
      */
-    public void takeChangedReportedSettings(ReportedSettingSink sink) throws java.io.IOException {
+    public void takeChangedReportedSettings(ReportedSettingSink sink) throws IOException {
         if (reportedNames == null) {
             reportedNames = settings.reportedNames().toArray(new String[0]);
             lastReported = new String[reportedNames.length];
@@ -225,7 +226,7 @@ public final class Session {
      * Hands the queued notices that client_min_messages lets through (INFO always) to {@code sink}, in the
      * order they were raised, and empties the queue.
      */
-    public void takeNotices(NoticeSink sink) throws java.io.IOException {
+    public void takeNotices(NoticeSink sink) throws IOException {
         if (pendingNotices.isEmpty()) return;
         int min = clientLevelIndex(settings.show("client_min_messages"));
         for (PgException n : pendingNotices) {
