@@ -185,7 +185,6 @@ public final class PostgresMain {
         out.backendKeyData(backendPid, startup.cancelSecret());
     }
 
-
     /**
      * Reads and processes one message (PostgresMain's loop body).
      *
