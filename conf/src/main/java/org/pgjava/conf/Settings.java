@@ -590,8 +590,10 @@ public final class Settings {
      * changes of the transaction are undone. Back to level 0. A no-op at level 0.
      */
     public void atTransactionEnd(boolean committed) {
-        while (levels.size() > 1) {
-            if (committed) atReleaseSavepoint(levels.size()); else atRollbackToSavepoint(levels.size());
+        if (committed) {
+            atReleaseSavepoint(2);
+        } else {
+            undoLevelsFrom(2);
         }
         if (levels.isEmpty()) return;
         Map<Slot, StackEntry> top = levels.remove(0);
@@ -618,6 +620,12 @@ public final class Settings {
 
     /** ROLLBACK TO a savepoint created at {@code level}: undoes every change made at that level and above; the level stays open (empty). */
     public void atRollbackToSavepoint(int level) {
+        undoLevelsFrom(level);
+        while (levels.size() < level) levels.add(new LinkedHashMap<>());
+    }
+
+    /** Undoes and closes every savepoint level from {@code level} (≥ 2) up; lower levels are untouched. */
+    private void undoLevelsFrom(int level) {
         while (levels.size() >= level && levels.size() >= 2) {
             Map<Slot, StackEntry> top = levels.remove(levels.size() - 1);
             for (Map.Entry<Slot, StackEntry> en : top.entrySet()) {
@@ -625,7 +633,6 @@ public final class Settings {
                 en.getKey().source = en.getValue().priorSource;
             }
         }
-        while (levels.size() < level) levels.add(new LinkedHashMap<>());
     }
 
     /** RELEASE of the savepoint at {@code level}: its changes (and those above) merge into the level below. */

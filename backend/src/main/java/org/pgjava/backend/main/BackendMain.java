@@ -2,8 +2,8 @@ package org.pgjava.backend.main;
 
 import org.pgjava.auth.wire.BackendMessages;
 import org.pgjava.backend.protocol.StartupInfo;
-import org.pgjava.backend.tcop.PostgresMain;
-import org.pgjava.backend.tcop.SessionEnd;
+import org.pgjava.backend.protocol.PostgresMain;
+import org.pgjava.backend.protocol.SessionEnd;
 import org.pgjava.conf.ConfigFile;
 import org.pgjava.conf.SettingSource;
 import org.pgjava.conf.Settings;

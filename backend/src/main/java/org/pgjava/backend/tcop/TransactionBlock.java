@@ -71,12 +71,12 @@ final class TransactionBlock {
         return state == State.FAILED;
     }
 
-    /** ReadyForQuery status byte: 'I', 'T' or 'E'. */
-    char statusByte() {
+    /** The status ReadyForQuery reports: 'I', 'T' or 'E'. */
+    TransactionStatus status() {
         return switch (state) {
-            case NONE, STARTED -> 'I';
-            case IMPLICIT, BLOCK -> 'T';
-            case FAILED -> 'E';
+            case NONE, STARTED -> TransactionStatus.IDLE;
+            case IMPLICIT, BLOCK -> TransactionStatus.IN_BLOCK;
+            case FAILED -> TransactionStatus.FAILED;
         };
     }
 
