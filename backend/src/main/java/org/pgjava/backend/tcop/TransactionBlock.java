@@ -293,12 +293,6 @@ final class TransactionBlock {
     }
 
     private void end(boolean committed) {
-        if (!savepoints.isEmpty()) {
-            // Merge the savepoint levels into the transaction's level first: the end of the transaction
-            // then commits or undoes them all at once (and Settings.atTransactionEnd(false) is not asked to
-            // unwind savepoint levels itself, which it cannot do: its rollback-to keeps the level open).
-            settings.atReleaseSavepoint(savepoints.get(0).settingsLevel());
-        }
         settings.atTransactionEnd(committed && state != State.FAILED);   // a no-op when already undone
         savepoints.clear();
         state = State.NONE;
