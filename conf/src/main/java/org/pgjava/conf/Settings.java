@@ -728,7 +728,8 @@ public final class Settings {
                 }
                 Object v = parse(s.def, e.value(), s.value);
                 if (reload && s.def.context() == SettingContext.POSTMASTER) {
-                    if (!v.equals(s.resetValue)) {
+                    // a value from a source that outranks the file (the command line) is not changed by it
+                    if (s.resetSource.ordinal() <= SettingSource.FILE.ordinal() && !v.equals(s.resetValue)) {
                         problems.add("parameter \"" + s.def.displayName() + "\" cannot be changed without restarting the server");
                     }
                     continue;
