@@ -13,8 +13,16 @@ public interface PlannedStatement {
     /** The OIDs of parameters $1..$n, with unspecified ones inferred by the analyzer (unknown -> text). */
     int[] parameterTypes();
 
-    /** The result columns; empty when the statement returns no rows (the protocol answers NoData). */
+    /** The result columns (possibly none, as for {@code SELECT;}). */
     List<ResultColumn> resultColumns();
+
+    /**
+     * True when the statement returns rows — RowDescription and DataRows, even with zero columns
+     * ({@code SELECT;} returns one row of no columns); false for statements that answer NoData.
+     */
+    default boolean returnsRows() {
+        return !resultColumns().isEmpty();
+    }
 
     /**
      * Starts an execution.

@@ -75,6 +75,12 @@ public final class ResultPlan implements PlannedStatement {
         return columns;
     }
 
+    /** SELECT and VALUES always return rows, even rows of no columns. */
+    @Override
+    public boolean returnsRows() {
+        return true;
+    }
+
     @Override
     public QueryRun start(Object[] params, SessionContext ctx) {
         finishPlanning(ctx);

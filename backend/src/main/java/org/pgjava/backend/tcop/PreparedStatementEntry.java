@@ -21,7 +21,7 @@ import org.pgjava.backend.nodes.UtilityStatement;
  * @param utility    the utility statement, or null
  * @param plan       the plan, or null
  * @param paramTypes the parameter type OIDs Bind must supply (ParameterDescription)
- * @param columns    the result columns (empty: NoData)
+ * @param columns    the result columns
  * @param activity   what the process title shows while it runs: the command tag ("SELECT", "SET", ...)
  */
 public record PreparedStatementEntry(String name, String query, RawStatement raw, UtilityStatement utility,
@@ -29,6 +29,6 @@ public record PreparedStatementEntry(String name, String query, RawStatement raw
                               String activity) {
     /** True when the statement returns rows (SELECT-like or SHOW): its completed portal may be run again. */
     public boolean returnsRows() {
-        return !columns.isEmpty();
+        return plan != null ? plan.returnsRows() : !columns.isEmpty();
     }
 }

@@ -155,6 +155,12 @@ class PostgresMainTest {
     // ------------------------------------------------------------------------------------------ simple query
 
     @Test
+    void selectWithoutColumnsStillDescribesItsRow() {
+        Result r = converse(new FrontendMessages().query("SELECT;").terminate());
+        assertEquals(List.of("T", "D ", "C SELECT 1", "Z I"), r.afterStartup());
+    }
+
+    @Test
     void simpleQueryWithTwoStatements() {
         Result r = converse(new FrontendMessages().query("SELECT 1; SELECT 2").terminate());
         assertEquals(List.of("T ?column?:23:0", "D 1", "C SELECT 1", "T ?column?:23:0", "D 2", "C SELECT 1", "Z I"),
