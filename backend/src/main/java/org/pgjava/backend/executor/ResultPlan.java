@@ -28,6 +28,8 @@ public final class ResultPlan implements PlannedStatement {
     }
 
     private final int[] paramTypes;
+    private final int width;
+    private final boolean distinct;
     private final List<ResultColumn> columns;
     private final List<SortKey> sort;
     private RowSource source;
@@ -35,10 +37,26 @@ public final class ResultPlan implements PlannedStatement {
     private Expr offset;
     private boolean folded;
 
-    /** Builds the plan. */
+    /** Builds a plan without DISTINCT. */
     public ResultPlan(int[] paramTypes, List<ResultColumn> columns, RowSource source, List<SortKey> sort,
                       Expr limit, Expr offset) {
+        this(paramTypes, columns, source, sort, limit, offset, null);
+    }
+
+    /**
+     * Builds the plan.
+     *
+     * @param columns        the visible result columns; source rows may be wider (ORDER BY expressions not
+     *                       in the SELECT list follow them) and are cut to this width on output
+     * @param distinctOrders null without DISTINCT; else one comparator per visible column, rows equal in all
+     *                       visible columns (NULLs equal) are returned once, before sorting
+     */
+    public ResultPlan(int[] paramTypes, List<ResultColumn> columns, RowSource source, List<SortKey> sort,
+                      Expr limit, Expr offset, List<Comparator<Object>> distinctOrders) {
         this.paramTypes = paramTypes;
+        this.width = columns.size();
+        this.distinct = distinctOrders != null;
+        this.distinctOrders = distinctOrders == null ? List.of() : List.copyOf(distinctOrders);
         this.columns = List.copyOf(columns);
         this.source = source;
         this.sort = List.copyOf(sort);
@@ -113,6 +131,35 @@ public final class ResultPlan implements PlannedStatement {
         return new Run(ec, skip, max);
     }
 
+    private final List<Comparator<Object>> distinctOrders;
+
+    private List<Object[]> distinctRows(List<Object[]> rows) {
+        java.util.TreeSet<Object[]> seen = new java.util.TreeSet<>((a, b) -> {
+            for (int i = 0; i < width; i++) {
+                Object x = a[i];
+                Object y = b[i];
+                if (x == null || y == null) {
+                    if (x != y) {
+                        return x == null ? 1 : -1;
+                    }
+                    continue;
+                }
+                int c = distinctOrders.get(i).compare(x, y);
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return 0;
+        });
+        List<Object[]> out = new ArrayList<>();
+        for (Object[] r : rows) {
+            if (seen.add(r)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     private Comparator<Object[]> sortOrder() {
         return (a, b) -> {
             for (SortKey k : sort) {
@@ -139,6 +186,7 @@ public final class ResultPlan implements PlannedStatement {
     private final class Run implements QueryRun {
         private final ExprContext ec;
         private Expr[][] streamRows;
+        private org.pgjava.backend.utils.relation.RowScan stream;
         private List<Object[]> materialized;
         private int next;
         private long toSkip;
@@ -156,7 +204,7 @@ public final class ResultPlan implements PlannedStatement {
         private void begin() {
             started = true;
             try {
-                if (sort.isEmpty() && source instanceof RowSource.Rows rows) {
+                if (sort.isEmpty() && !distinct && source instanceof RowSource.Rows rows) {
                     if (rows.where() == null || rows.where().eval(ec) == Boolean.TRUE) {
                         streamRows = rows.rows();
                     } else {
@@ -164,8 +212,15 @@ public final class ResultPlan implements PlannedStatement {
                     }
                     return;
                 }
+                if (sort.isEmpty() && !distinct && source instanceof RowSource.From from) {
+                    stream = from.open(ec);
+                    return;
+                }
                 materialized = new ArrayList<>();
                 source.produce(ec, materialized);
+                if (distinct) {
+                    materialized = distinctRows(materialized);
+                }
                 if (!sort.isEmpty()) {
                     materialized.sort(sortOrder());
                 }
@@ -181,6 +236,29 @@ public final class ResultPlan implements PlannedStatement {
             }
             if (!started) {
                 begin();
+            }
+            if (stream != null) {
+                while (remaining > 0) {
+                    Object[] r;
+                    try {
+                        r = stream.next();
+                    } catch (StackOverflowError e) {
+                        throw org.pgjava.backend.utils.StackDepth.limitExceeded();
+                    }
+                    if (r == null) {
+                        break;
+                    }
+                    if (toSkip > 0) {
+                        toSkip--;
+                        continue;
+                    }
+                    remaining--;
+                    returned++;
+                    return visible(r);
+                }
+                done = true;
+                stream.close();
+                return null;
             }
             int size = streamRows != null ? streamRows.length : materialized.size();
             while (next < size && remaining > 0) {
@@ -205,7 +283,7 @@ public final class ResultPlan implements PlannedStatement {
                 }
                 remaining--;
                 returned++;
-                return out;
+                return visible(out);
             }
             done = true;
             return null;
@@ -216,10 +294,18 @@ public final class ResultPlan implements PlannedStatement {
             return "SELECT " + returned;
         }
 
+        private Object[] visible(Object[] r) {
+            return r.length > width ? java.util.Arrays.copyOf(r, width) : r;
+        }
+
         @Override
         public void close() {
             done = true;
             materialized = null;
+            if (stream != null) {
+                stream.close();
+                stream = null;
+            }
         }
     }
 }

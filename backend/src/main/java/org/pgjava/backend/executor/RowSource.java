@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.TreeMap;
 import org.pgjava.backend.executor.expr.Expr;
 import org.pgjava.backend.executor.expr.ExprContext;
+import org.pgjava.backend.utils.relation.RowScan;
 
 /**
- * Where a FROM-less query's rows come from: literal rows (SELECT list or VALUES, with an optional WHERE),
- * or a set operation (UNION / INTERSECT / EXCEPT [ALL]) of two sources. Immutable plan nodes; rows are
+ * Where a query's rows come from: literal rows (SELECT list or VALUES, with an optional WHERE), a FROM
+ * clause (scan, filter, projection), or a set operation (UNION / INTERSECT / EXCEPT [ALL]) of two sources. Immutable plan nodes; rows are
  * produced into a caller-supplied list at run time.
  */
 public sealed interface RowSource {
@@ -45,6 +46,58 @@ public sealed interface RowSource {
                 }
             }
             return new Rows(f, where == null ? null : where.fold(c));
+        }
+    }
+
+    /**
+     * Rows of a FROM clause: the input rows that pass {@code where} (null: all; NULL counts as false),
+     * each projected through {@code targets} (the SELECT list, then any ORDER BY expressions not in it,
+     * which the plan drops from its output).
+     */
+    record From(ScanNode input, Expr where, Expr[] targets) implements RowSource {
+        /** A streaming cursor over the projected rows; the caller closes it. */
+        public RowScan open(ExprContext c) {
+            RowScan in = input.open(c);
+            return new RowScan() {
+                @Override
+                public Object[] next() {
+                    for (Object[] row; (row = in.next()) != null; ) {
+                        c.row = row;
+                        if (where != null && where.eval(c) != Boolean.TRUE) {
+                            continue;
+                        }
+                        Object[] out = new Object[targets.length];
+                        for (int i = 0; i < targets.length; i++) {
+                            out[i] = targets[i].eval(c);
+                        }
+                        return out;
+                    }
+                    return null;
+                }
+
+                @Override
+                public void close() {
+                    in.close();
+                }
+            };
+        }
+
+        @Override
+        public void produce(ExprContext c, List<Object[]> out) {
+            try (RowScan s = open(c)) {
+                for (Object[] r; (r = s.next()) != null; ) {
+                    out.add(r);
+                }
+            }
+        }
+
+        @Override
+        public RowSource fold(ExprContext c) {
+            Expr[] t = new Expr[targets.length];
+            for (int i = 0; i < targets.length; i++) {
+                t[i] = targets[i].fold(c);
+            }
+            return new From(input.fold(c), where == null ? null : where.fold(c), t);
         }
     }
 

@@ -2,6 +2,11 @@ package org.pgjava.backend.nodes;
 
 import java.util.List;
 
-/** A FROM-clause table reference [schema.]name [[AS] alias]. */
-public record RangeVar(List<String> names, String alias, int location) implements Node {
+/**
+ * A FROM-clause table reference {@code [schema.]name [[AS] alias [(col, ...)]]}.
+ *
+ * @param alias      null when not written
+ * @param colAliases column aliases (empty when not written)
+ */
+public record RangeVar(List<String> names, String alias, List<String> colAliases, int location) implements Node {
 }

@@ -17,7 +17,7 @@ import org.pgjava.conf.errors.SqlState;
 /**
  * Turns a parsed, plannable statement (anything that is not a UtilityStatement) into a read-only
  * {@link PlannedStatement}: name and type resolution ({@link Analyzer}), then planning. Today every
- * plannable statement is a FROM-less SELECT or VALUES and becomes a {@link ResultPlan}.
+ * plannable statement is a SELECT, VALUES or set operation and becomes a {@link ResultPlan}.
  */
 public final class Planner {
     private Planner() {
@@ -67,8 +67,9 @@ public final class Planner {
         List<ResultColumn> cols = new ArrayList<>(q.columnNames().size());
         for (int i = 0; i < q.columnNames().size(); i++) {
             int type = q.columnTypes().get(i);
-            cols.add(new ResultColumn(q.columnNames().get(i), 0, (short) 0, type, Types.typlen(type), q.columnTypmods().get(i)));
+            cols.add(new ResultColumn(q.columnNames().get(i), q.columnTableOids()[i], q.columnNumbers()[i], type,
+                    Types.typlen(type), q.columnTypmods().get(i)));
         }
-        return new ResultPlan(analyzer.paramTypes(), cols, q.source(), q.sort(), q.limit(), q.offset());
+        return new ResultPlan(analyzer.paramTypes(), cols, q.source(), q.sort(), q.limit(), q.offset(), q.distinctOrders());
     }
 }

@@ -7,6 +7,9 @@ import org.pgjava.backend.nodes.DiscardStmt;
 import org.pgjava.backend.nodes.ExprNode;
 import org.pgjava.backend.nodes.Node;
 import org.pgjava.backend.nodes.RawStatement;
+import org.pgjava.backend.nodes.JoinExpr;
+import org.pgjava.backend.nodes.RangeFunction;
+import org.pgjava.backend.nodes.RangeSubselect;
 import org.pgjava.backend.nodes.RangeVar;
 import org.pgjava.backend.nodes.ResTarget;
 import org.pgjava.backend.nodes.SelectStmt;
@@ -733,33 +736,119 @@ final class SqlParser {
     private List<Node> parseFromList() {
         List<Node> items = new ArrayList<>();
         do {
-            Token t = cur();
-            if (is(Token.Kind.LPAREN) || isKw("lateral") || isKw("only")) {
-                throw notSupported("this kind of FROM item", t);
-            }
-            List<String> names = new ArrayList<>();
-            names.add(colId());
-            while (accept(Token.Kind.DOT)) {
-                names.add(colLabel());
-            }
-            if (is(Token.Kind.LPAREN)) {
-                throw notSupportedPlural("functions in FROM", t);
-            }
-            String alias = null;
-            if (acceptKw("as")) {
-                alias = colId();
-            } else if (Keywords.isColId(cur()) && !endsTargetList() && !isJoinWord()) {
-                alias = colId();
-            }
-            if (is(Token.Kind.LPAREN)) {
-                throw notSupportedPlural("column aliases in FROM", cur());
-            }
-            if (isJoinWord()) {
-                throw notSupported("JOIN", cur());
-            }
-            items.add(new RangeVar(List.copyOf(names), alias, t.start()));
+            items.add(parseTableRef());
         } while (accept(Token.Kind.COMMA));
         return List.copyOf(items);
+    }
+
+    /** table_ref followed by any number of joined_table suffixes (left-associative). */
+    private Node parseTableRef() {
+        Node left = parseTablePrimary();
+        while (true) {
+            Token t = cur();
+            JoinExpr.JoinType type;
+            boolean cross = false;
+            if (acceptKw("cross")) {
+                expectKw("join");
+                type = JoinExpr.JoinType.INNER;
+                cross = true;
+            } else if (isKw("natural")) {
+                throw notSupported("NATURAL JOIN", t);
+            } else if (acceptKw("join")) {
+                type = JoinExpr.JoinType.INNER;
+            } else if (acceptKw("inner")) {
+                expectKw("join");
+                type = JoinExpr.JoinType.INNER;
+            } else if (isKw("left") || isKw("right") || isKw("full")) {
+                String w = advance().text();
+                acceptKw("outer");
+                expectKw("join");
+                type = switch (w) {
+                    case "left" -> JoinExpr.JoinType.LEFT;
+                    case "right" -> JoinExpr.JoinType.RIGHT;
+                    default -> JoinExpr.JoinType.FULL;
+                };
+            } else {
+                return left;
+            }
+            Node right = parseTablePrimary();
+            ExprNode quals = null;
+            if (!cross) {
+                if (isKw("using")) {
+                    throw notSupported("JOIN ... USING", cur());
+                }
+                expectKw("on");
+                quals = parseExpr();
+            }
+            left = new JoinExpr(type, left, right, quals, t.start());
+        }
+    }
+
+    private Node parseTablePrimary() {
+        Token t = cur();
+        if (isKw("lateral") || isKw("only")) {
+            throw notSupported(t.text().toUpperCase(Locale.ROOT) + " in FROM", t);
+        }
+        if (is(Token.Kind.LPAREN)) {
+            Token n = peekTok(1);
+            if (!(n.kind() == Token.Kind.IDENT && !n.quoted() && (n.text().equals("select") || n.text().equals("values")))
+                    && n.kind() != Token.Kind.LPAREN) {
+                throw notSupported("this kind of FROM item", t);
+            }
+            advance();
+            SelectStmt sub = parseSelect();
+            expect(Token.Kind.RPAREN);
+            String alias = null;
+            List<String> cols = List.of();
+            if (acceptKw("as") || (Keywords.isColId(cur()) && !endsTargetList() && !isJoinWord())) {
+                alias = colId();
+                cols = parseColumnAliases();
+            }
+            return new RangeSubselect(sub, alias, cols, t.start());
+        }
+        List<String> names = new ArrayList<>();
+        names.add(colId());
+        while (accept(Token.Kind.DOT)) {
+            names.add(colLabel());
+        }
+        ExprNode.FuncCall call = null;
+        boolean ordinality = false;
+        if (is(Token.Kind.LPAREN)) {
+            call = (ExprNode.FuncCall) parseFuncCall(names, t);
+            if (isKw("with") && peekTok(1).kind() == Token.Kind.IDENT && peekTok(1).text().equals("ordinality")) {
+                advance();
+                advance();
+                ordinality = true;
+            }
+        }
+        String alias = null;
+        List<String> cols = List.of();
+        if (acceptKw("as")) {
+            alias = colId();
+            cols = parseColumnAliases();
+        } else if (Keywords.isColId(cur()) && !endsTargetList() && !isJoinWord()) {
+            alias = colId();
+            cols = parseColumnAliases();
+        }
+        if (isKw("tablesample")) {
+            throw notSupported("TABLESAMPLE", cur());
+        }
+        if (call != null) {
+            return new RangeFunction(call, ordinality, alias, cols, t.start());
+        }
+        return new RangeVar(List.copyOf(names), alias, cols, t.start());
+    }
+
+    private List<String> parseColumnAliases() {
+        if (!accept(Token.Kind.LPAREN)) {
+            return List.of();
+        }
+        List<String> cols = new ArrayList<>();
+        do {
+            cols.add(colId());
+        } while (accept(Token.Kind.COMMA));
+        expect(Token.Kind.RPAREN);
+        return List.copyOf(cols);
     }
 
     private boolean isJoinWord() {

@@ -34,4 +34,12 @@ public interface SessionContext {
      * call this regularly.
      */
     void checkForInterrupts() throws PgException;
+
+    /**
+     * The relations FROM clauses can name (system views, tables). The default knows none, so every name
+     * is 42P01 {@code relation "x" does not exist}.
+     */
+    default org.pgjava.backend.utils.relation.RelationResolver relations() {
+        return org.pgjava.backend.utils.relation.RelationResolver.none();
+    }
 }

@@ -110,7 +110,7 @@ class SelectExecutionTest {
         assertEquals(SqlState.UNDEFINED_COLUMN, error("select x").sqlState());
         assertEquals("argument of NOT must be type boolean, not type integer", error("select not 1").getMessage());
         assertEquals(SqlState.UNDEFINED_OBJECT, error("select 1::foo").sqlState());
-        assertEquals(SqlState.FEATURE_NOT_SUPPORTED, error("select 1 from t").sqlState());
+        assertEquals("relation \"t\" does not exist", error("select 1 from t").getMessage());
         assertEquals(SqlState.FEATURE_NOT_SUPPORTED, error("select now()").sqlState());
     }
 

@@ -545,4 +545,24 @@ public abstract class Expr {
             return distinct != not;
         }
     }
+
+    /** A column of the current input row ({@link ExprContext#row}), by 0-based index into that row. */
+    public static final class Var extends Expr {
+        private final int index;
+
+        public Var(int type, int typmod, int index) {
+            super(type, typmod);
+            this.index = index;
+        }
+
+        /** The column's index in the input row. */
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public Object eval(ExprContext c) {
+            return c.row[index];
+        }
+    }
 }

@@ -6,8 +6,13 @@ import java.util.Comparator;
 import java.util.List;
 import org.pgjava.backend.executor.ResultPlan;
 import org.pgjava.backend.executor.RowSource;
+import org.pgjava.backend.executor.ScanNode;
 import org.pgjava.backend.executor.expr.Expr;
 import org.pgjava.backend.nodes.ExprNode;
+import org.pgjava.backend.nodes.JoinExpr;
+import org.pgjava.backend.nodes.RangeFunction;
+import org.pgjava.backend.nodes.RangeSubselect;
+import org.pgjava.backend.nodes.RangeVar;
 import org.pgjava.backend.nodes.Node;
 import org.pgjava.backend.nodes.ResTarget;
 import org.pgjava.backend.nodes.SelectStmt;
@@ -15,6 +20,8 @@ import org.pgjava.backend.nodes.SortBy;
 import org.pgjava.backend.nodes.TypeName;
 import org.pgjava.backend.utils.SessionContext;
 import org.pgjava.backend.utils.adt.TypeIO;
+import org.pgjava.backend.utils.relation.RelationColumn;
+import org.pgjava.backend.utils.relation.RelationSource;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.SqlState;
 
@@ -31,7 +38,29 @@ import org.pgjava.conf.errors.SqlState;
 public final class Analyzer {
     /** The analyzed form of a FROM-less SELECT, VALUES, or a set operation of those. */
     public record Query(List<String> columnNames, List<Integer> columnTypes, List<Integer> columnTypmods,
-                        RowSource source, List<ResultPlan.SortKey> sort, Expr limit, Expr offset) {
+                        RowSource source, List<ResultPlan.SortKey> sort, Expr limit, Expr offset,
+                        int[] columnTableOids, short[] columnNumbers, List<Comparator<Object>> distinctOrders) {
+    }
+
+    /**
+     * One FROM-clause entry in scope (PostgreSQL's RangeTblEntry as parse_relation sees it): its reference
+     * name, columns, where its columns sit in the scan's row, and each column's table OID / attnum (0 when
+     * the column is not read straight from a relation).
+     */
+    private static final class RangeEntry {
+        String refname;
+        String schema;
+        List<String> colNames;
+        int[] types;
+        int[] typmods;
+        int[] tableOids;
+        short[] attnums;
+        int offset;
+        int location;
+    }
+
+    /** A FROM item under construction: its scan and its entries (offsets relative to the scan's row). */
+    private record FromItem(ScanNode scan, List<RangeEntry> entries) {
     }
 
     /** A query part under construction: a leaf (rows) or a set operation; column types may still change. */
@@ -46,9 +75,15 @@ public final class Analyzer {
         Part right;
         RowSource.Kind kind;
         boolean all;
+        ScanNode from;
+        int[] tableOids;
+        short[] attnums;
+        boolean distinct;
     }
 
     private final SessionContext ctx;
+    /** The FROM entries visible to column references now; null when there is no FROM clause. */
+    private List<RangeEntry> scope;
     private int[] paramTypes;
     private final boolean paramsAllowed;
 
@@ -78,6 +113,16 @@ public final class Analyzer {
 
     /** Analyzes a FROM-less SELECT, VALUES, or set operation. @throws PgException analysis errors; 0A000 for what is not built */
     public Query analyzeSelect(SelectStmt s) {
+        List<RangeEntry> saved = scope;
+        scope = null;
+        try {
+            return analyzeSelectInScope(s);
+        } finally {
+            scope = saved;
+        }
+    }
+
+    private Query analyzeSelectInScope(SelectStmt s) {
         Expr limit = s.limit() == null ? null : limitValue(s.limit(), "LIMIT");
         Expr offset = s.offset() == null ? null : limitValue(s.offset(), "OFFSET");
         Part p = analyzePart(s, true);
@@ -93,10 +138,28 @@ public final class Analyzer {
             types.add(p.types[c]);
             typmods.add(p.typmods[c]);
         }
-        return new Query(List.copyOf(p.names), types, typmods, build(p), sort, limit, offset);
+        int n = p.types.length;
+        List<Comparator<Object>> distinctOrders = null;
+        if (p.distinct) {
+            distinctOrders = new ArrayList<>();
+            for (int c = 0; c < n; c++) {
+                Comparator<Object> cmp = Operators.comparator(p.types[c]);
+                if (cmp == null) {
+                    throw PgException.error(SqlState.UNDEFINED_FUNCTION, "could not identify an equality operator for type "
+                            + TypeIO.typeName(p.types[c]));
+                }
+                distinctOrders.add(cmp);
+            }
+        }
+        int[] oids = p.tableOids != null ? p.tableOids : new int[n];
+        short[] atts = p.attnums != null ? p.attnums : new short[n];
+        return new Query(List.copyOf(p.names), types, typmods, build(p), sort, limit, offset, oids, atts, distinctOrders);
     }
 
     private RowSource build(Part p) {
+        if (p.from != null) {
+            return new RowSource.From(p.from, p.where, p.rows.get(0));
+        }
         if (p.rows != null) {
             return new RowSource.Rows(p.rows.toArray(new Expr[0][]), p.where);
         }
@@ -124,15 +187,13 @@ public final class Analyzer {
             return analyzeValues(s);
         }
         if (!s.fromClause().isEmpty()) {
-            Node f = s.fromClause().get(0);
-            int loc = f instanceof org.pgjava.backend.nodes.RangeVar rv ? rv.location() : s.location();
-            throw PgException.notSupported("FROM clauses are not supported yet").withPosition(loc + 1);
+            return analyzeFromSelect(s);
         }
         if (!s.groupBy().isEmpty() || s.having() != null) {
             throw PgException.notSupported("GROUP BY and HAVING are not supported yet").withPosition(s.location() + 1);
         }
-        if (s.distinct() != null) {
-            throw PgException.notSupported("DISTINCT is not supported yet").withPosition(s.location() + 1);
+        if (s.distinct() != null && !s.distinct().isEmpty()) {
+            throw PgException.notSupported("DISTINCT ON is not supported yet").withPosition(s.location() + 1);
         }
         int n = s.targetList().size();
         Part p = new Part();
@@ -162,6 +223,7 @@ public final class Analyzer {
         p.rows.add(row);
         p.nodes = new ArrayList<>();
         p.nodes.add(nodes);
+        p.distinct = s.distinct() != null;
         return p;
     }
 
@@ -274,6 +336,31 @@ public final class Analyzer {
                             .withHint("Add the expression/function to every SELECT, or move the UNION into a FROM clause.")
                             .withPosition(leftmost(e) + 1);
                 }
+                if (p.from != null) {
+                    if (p.distinct) {
+                        throw PgException.error(SqlState.INVALID_COLUMN_REFERENCE,
+                                "for SELECT DISTINCT, ORDER BY expressions must appear in select list").withPosition(leftmost(e) + 1);
+                    }
+                    Expr junk = analyze(e);
+                    Expr[] row = p.rows.get(0);
+                    int idx = -1;
+                    for (int i = 0; i < p.types.length; i++) {
+                        if (sameColumn(row[i], junk)) {
+                            idx = i;
+                        }
+                    }
+                    if (idx < 0) {
+                        if (junk.type == Types.UNKNOWN) {
+                            junk = coerce(junk, Types.TEXT, -1, Casts.Context.IMPLICIT, leftmost(e), null);
+                        }
+                        row = Arrays.copyOf(row, row.length + 1);
+                        row[row.length - 1] = junk;
+                        p.rows.set(0, row);
+                        idx = row.length - 1;
+                    }
+                    keys.add(sortKey(sb, idx, junk.type, e));
+                    continue;
+                }
                 if (s.valuesLists() != null && mentionsColumns(e)) {
                     throw PgException.notSupported("ORDER BY expressions over VALUES columns are not supported yet")
                             .withPosition(leftmost(e) + 1);
@@ -284,16 +371,24 @@ public final class Analyzer {
                 p.where = p.where == null ? junk : new Expr.And(List.of(p.where, junk));
                 continue;
             }
-            int type = p.types[col];
-            Comparator<Object> cmp = Operators.comparator(type);
-            if (cmp == null) {
-                throw PgException.error(SqlState.UNDEFINED_FUNCTION, "could not identify an ordering operator for type "
-                        + TypeIO.typeName(type)).withPosition(leftmost(e) + 1);
-            }
-            boolean nullsFirst = sb.nullsFirst() != null ? sb.nullsFirst() : sb.descending();
-            keys.add(new ResultPlan.SortKey(col, sb.descending(), nullsFirst, cmp));
+            keys.add(sortKey(sb, col, p.types[col], e));
         }
         return keys;
+    }
+
+    private static ResultPlan.SortKey sortKey(SortBy sb, int col, int type, ExprNode e) {
+        Comparator<Object> cmp = Operators.comparator(type);
+        if (cmp == null) {
+            throw PgException.error(SqlState.UNDEFINED_FUNCTION, "could not identify an ordering operator for type "
+                    + TypeIO.typeName(type)).withPosition(leftmost(e) + 1);
+        }
+        boolean nullsFirst = sb.nullsFirst() != null ? sb.nullsFirst() : sb.descending();
+        return new ResultPlan.SortKey(col, sb.descending(), nullsFirst, cmp);
+    }
+
+    /** Two column references to the same input column (an ORDER BY expression that is already a result column). */
+    private static boolean sameColumn(Expr a, Expr b) {
+        return a instanceof Expr.Var x && b instanceof Expr.Var y && x.index() == y.index();
     }
 
     private static boolean mentionsColumns(ExprNode e) {
@@ -356,6 +451,373 @@ public final class Analyzer {
             p.typmods[c] = typmod;
         }
         return p;
+    }
+
+    // ------------------------------------------------------------------ FROM
+
+    /** A SELECT with a FROM clause: scans, joins, WHERE, target list (with * expansion). */
+    private Part analyzeFromSelect(SelectStmt s) {
+        if (!s.groupBy().isEmpty() || s.having() != null) {
+            throw PgException.notSupported("GROUP BY and HAVING are not supported yet").withPosition(s.location() + 1);
+        }
+        if (s.distinct() != null && !s.distinct().isEmpty()) {
+            throw PgException.notSupported("DISTINCT ON is not supported yet").withPosition(s.location() + 1);
+        }
+        ScanNode scan = null;
+        List<RangeEntry> entries = new ArrayList<>();
+        int width = 0;
+        for (Node n : s.fromClause()) {
+            FromItem item = fromItem(n);
+            for (RangeEntry e : item.entries()) {
+                e.offset += width;
+                checkDuplicateAlias(entries, e);
+                entries.add(e);
+            }
+            width += item.scan().width();
+            scan = scan == null ? item.scan() : new ScanNode.NestLoop(scan, item.scan(), null, false);
+        }
+        scope = entries;
+        List<Expr> targets = new ArrayList<>();
+        List<ExprNode> nodes = new ArrayList<>();
+        Part p = new Part();
+        p.names = new ArrayList<>();
+        List<Integer> oids = new ArrayList<>();
+        List<Short> atts = new ArrayList<>();
+        for (ResTarget t : s.targetList()) {
+            if (t.value() instanceof ExprNode.ColumnRef cr && cr.fields().get(cr.fields().size() - 1).equals("*")) {
+                for (RangeEntry e : starEntries(cr)) {
+                    for (int c = 0; c < e.colNames.size(); c++) {
+                        targets.add(new Expr.Var(e.types[c], e.typmods[c], e.offset + c));
+                        nodes.add(cr);
+                        p.names.add(e.colNames.get(c));
+                        oids.add(e.tableOids[c]);
+                        atts.add(e.attnums[c]);
+                    }
+                }
+                continue;
+            }
+            Expr e = analyze(t.value());
+            targets.add(e);
+            nodes.add(t.value());
+            p.names.add(t.name() != null ? t.name() : figureColname(t.value()));
+            int oid = 0;
+            short att = 0;
+            if (e instanceof Expr.Var v) {
+                for (RangeEntry re : entries) {
+                    int c = v.index() - re.offset;
+                    if (c >= 0 && c < re.colNames.size()) {
+                        oid = re.tableOids[c];
+                        att = re.attnums[c];
+                    }
+                }
+            }
+            oids.add(oid);
+            atts.add(att);
+        }
+        int n = targets.size();
+        p.types = new int[n];
+        p.typmods = new int[n];
+        p.tableOids = new int[n];
+        p.attnums = new short[n];
+        for (int i = 0; i < n; i++) {
+            p.types[i] = targets.get(i).type;
+            p.typmods[i] = targets.get(i).typmod;
+            p.tableOids[i] = oids.get(i);
+            p.attnums[i] = atts.get(i);
+        }
+        if (s.whereClause() != null) {
+            p.where = coerceToBool(analyze(s.whereClause()), s.whereClause(), "WHERE");
+        }
+        p.rows = new ArrayList<>();
+        p.rows.add(targets.toArray(new Expr[0]));
+        p.nodes = new ArrayList<>();
+        p.nodes.add(nodes.toArray(new ExprNode[0]));
+        p.from = scan;
+        p.distinct = s.distinct() != null;
+        return p;
+    }
+
+    private static void checkDuplicateAlias(List<RangeEntry> entries, RangeEntry e) {
+        for (RangeEntry o : entries) {
+            if (o.refname.equals(e.refname)) {
+                throw PgException.error(SqlState.DUPLICATE_ALIAS, "table name \"" + e.refname + "\" specified more than once")
+                        .withPosition(e.location + 1);
+            }
+        }
+    }
+
+    /** The entries {@code *} or {@code t.*} expands to. */
+    private List<RangeEntry> starEntries(ExprNode.ColumnRef cr) {
+        if (cr.fields().size() == 1) {
+            return scope;
+        }
+        List<String> qual = cr.fields().subList(0, cr.fields().size() - 1);
+        return List.of(findEntry(qual, cr.location()));
+    }
+
+    private RangeEntry findEntry(List<String> qual, int location) {
+        String table = qual.get(qual.size() - 1);
+        String schema = qual.size() >= 2 ? qual.get(qual.size() - 2) : null;
+        if (qual.size() > 3) {
+            throw PgException.error(SqlState.SYNTAX_ERROR, "improper qualified name (too many dotted names): "
+                    + String.join(".", qual)).withPosition(location + 1);
+        }
+        for (RangeEntry e : scope) {
+            if (e.refname.equals(table) && (schema == null || schema.equals(e.schema))) {
+                return e;
+            }
+        }
+        throw PgException.error(SqlState.UNDEFINED_TABLE, "missing FROM-clause entry for table \"" + table + "\"")
+                .withPosition(location + 1);
+    }
+
+    /** transformColumnRef over the current scope. */
+    private Expr columnRef(ExprNode.ColumnRef c) {
+        List<String> f = c.fields();
+        String col = f.get(f.size() - 1);
+        if (col.equals("*")) {
+            throw PgException.notSupported("row expansion (*) in expressions is not supported yet").withPosition(c.location() + 1);
+        }
+        if (f.size() == 1) {
+            Expr found = null;
+            for (RangeEntry e : scope) {
+                int i = e.colNames.indexOf(col);
+                if (i >= 0) {
+                    if (found != null || e.colNames.lastIndexOf(col) != i) {
+                        throw PgException.error(SqlState.AMBIGUOUS_COLUMN, "column reference \"" + col + "\" is ambiguous")
+                                .withPosition(c.location() + 1);
+                    }
+                    found = new Expr.Var(e.types[i], e.typmods[i], e.offset + i);
+                }
+            }
+            if (found != null) {
+                return found;
+            }
+            for (RangeEntry e : scope) {
+                if (e.refname.equals(col)) {
+                    throw PgException.notSupported("whole-row references are not supported yet").withPosition(c.location() + 1);
+                }
+            }
+            throw PgException.error(SqlState.UNDEFINED_COLUMN, "column \"" + col + "\" does not exist")
+                    .withPosition(c.location() + 1);
+        }
+        RangeEntry e = findEntry(f.subList(0, f.size() - 1), c.location());
+        int i = e.colNames.indexOf(col);
+        if (i < 0) {
+            throw PgException.error(SqlState.UNDEFINED_COLUMN, "column " + e.refname + "." + col + " does not exist")
+                    .withPosition(c.location() + 1);
+        }
+        if (e.colNames.lastIndexOf(col) != i) {
+            throw PgException.error(SqlState.AMBIGUOUS_COLUMN, "column reference \"" + col + "\" is ambiguous")
+                    .withPosition(c.location() + 1);
+        }
+        return new Expr.Var(e.types[i], e.typmods[i], e.offset + i);
+    }
+
+    private FromItem fromItem(Node n) {
+        return switch (n) {
+            case RangeVar rv -> relationItem(rv);
+            case RangeFunction rf -> functionItem(rf);
+            case RangeSubselect rs -> subselectItem(rs);
+            case JoinExpr j -> joinItem(j);
+            default -> throw PgException.notSupported("this kind of FROM item is not supported yet");
+        };
+    }
+
+    private FromItem relationItem(RangeVar rv) {
+        List<String> names = rv.names();
+        if (names.size() > 3) {
+            throw PgException.error(SqlState.SYNTAX_ERROR, "improper qualified name (too many dotted names): "
+                    + String.join(".", names)).withPosition(rv.location() + 1);
+        }
+        if (names.size() == 3 && !names.get(0).equals(ctx.databaseName())) {
+            throw PgException.notSupported("cross-database references are not implemented: " + String.join(".", names))
+                    .withPosition(rv.location() + 1);
+        }
+        String schema = names.size() >= 2 ? names.get(names.size() - 2) : null;
+        String name = names.get(names.size() - 1);
+        RelationSource src = ctx.relations().resolve(schema, name);
+        if (src == null) {
+            throw PgException.error(SqlState.UNDEFINED_TABLE, "relation \"" + (schema == null ? "" : schema + ".") + name
+                    + "\" does not exist").withPosition(rv.location() + 1);
+        }
+        List<RelationColumn> cols = src.columns();
+        RangeEntry e = new RangeEntry();
+        e.refname = rv.alias() != null ? rv.alias() : name;
+        e.schema = rv.alias() != null ? null : src.schemaName();
+        e.location = rv.location();
+        int n = cols.size();
+        e.types = new int[n];
+        e.typmods = new int[n];
+        e.tableOids = new int[n];
+        e.attnums = new short[n];
+        List<String> colNames = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            RelationColumn c = cols.get(i);
+            requireSupported(c.typeOid(), rv.location());
+            colNames.add(c.name());
+            e.types[i] = c.typeOid();
+            e.typmods[i] = c.typmod();
+            e.tableOids[i] = src.tableOid();
+            e.attnums[i] = (short) (i + 1);
+        }
+        e.colNames = applyColumnAliases(colNames, rv.colAliases(), e.refname, rv.location());
+        return new FromItem(new ScanNode.Relation(src), List.of(e));
+    }
+
+    private static List<String> applyColumnAliases(List<String> names, List<String> aliases, String refname, int location) {
+        if (aliases.size() > names.size()) {
+            throw PgException.error(SqlState.INVALID_COLUMN_REFERENCE, "table \"" + refname + "\" has " + names.size()
+                    + " columns available but " + aliases.size() + " columns specified").withPosition(location + 1);
+        }
+        List<String> out = new ArrayList<>(names);
+        for (int i = 0; i < aliases.size(); i++) {
+            out.set(i, aliases.get(i));
+        }
+        return out;
+    }
+
+    private static final List<int[]> SERIES_SIGNATURES = List.of(
+            new int[] {Types.INT4, Types.INT4}, new int[] {Types.INT4, Types.INT4, Types.INT4},
+            new int[] {Types.INT8, Types.INT8}, new int[] {Types.INT8, Types.INT8, Types.INT8},
+            new int[] {Types.NUMERIC, Types.NUMERIC}, new int[] {Types.NUMERIC, Types.NUMERIC, Types.NUMERIC});
+
+    private FromItem functionItem(RangeFunction rf) {
+        ExprNode.FuncCall f = rf.call();
+        List<String> names = f.name();
+        String name = names.get(names.size() - 1);
+        boolean schemaOk = names.size() == 1 || (names.size() == 2 && names.get(0).equals("pg_catalog"));
+        ScanNode.Function scan;
+        int type;
+        int typmod = -1;
+        if (schemaOk && name.equals("generate_series") && !f.star() && !f.distinct()) {
+            List<Expr> args = new ArrayList<>();
+            for (ExprNode a : f.args()) {
+                args.add(analyze(a));
+            }
+            int[] actual = new int[args.size()];
+            for (int i = 0; i < actual.length; i++) {
+                actual[i] = args.get(i).type;
+            }
+            List<int[]> sigs = new ArrayList<>();
+            for (int[] sig : SERIES_SIGNATURES) {
+                if (sig.length == actual.length) {
+                    sigs.add(sig);
+                }
+            }
+            int k = sigs.isEmpty() ? -1 : Resolver.select(sigs, actual, false);
+            if (k == -2) {
+                throw PgException.error(SqlState.AMBIGUOUS_FUNCTION, "function " + signature(name, actual) + " is not unique")
+                        .withHint("Could not choose a best candidate function. You might need to add explicit type casts.")
+                        .withPosition(f.location() + 1);
+            }
+            if (k < 0) {
+                throw PgException.error(SqlState.UNDEFINED_FUNCTION, "function " + signature(String.join(".", names), actual)
+                        + " does not exist")
+                        .withHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+                        .withPosition(f.location() + 1);
+            }
+            type = sigs.get(k)[0];
+            Expr[] conv = new Expr[args.size()];
+            for (int i = 0; i < conv.length; i++) {
+                conv[i] = coerce(args.get(i), type, -1, Casts.Context.IMPLICIT, leftmost(f.args().get(i)), null);
+            }
+            ScanNode.FunctionKind kind = type == Types.INT4 ? ScanNode.FunctionKind.SERIES_INT4
+                    : type == Types.INT8 ? ScanNode.FunctionKind.SERIES_INT8 : ScanNode.FunctionKind.SERIES_NUMERIC;
+            scan = new ScanNode.Function(kind, conv, rf.ordinality());
+        } else {
+            Expr call = analyze(f);
+            if (call.type == Types.UNKNOWN) {
+                call = coerce(call, Types.TEXT, -1, Casts.Context.IMPLICIT, f.location(), null);
+            }
+            type = call.type;
+            typmod = call.typmod;
+            scan = new ScanNode.Function(ScanNode.FunctionKind.SCALAR, new Expr[] {call}, rf.ordinality());
+        }
+        RangeEntry e = new RangeEntry();
+        e.refname = rf.alias() != null ? rf.alias() : name;
+        e.location = rf.location();
+        List<String> colNames = new ArrayList<>();
+        colNames.add(rf.alias() != null ? rf.alias() : name);
+        int w = rf.ordinality() ? 2 : 1;
+        e.types = new int[w];
+        e.typmods = new int[w];
+        e.types[0] = type;
+        e.typmods[0] = typmod;
+        if (rf.ordinality()) {
+            colNames.add("ordinality");
+            e.types[1] = Types.INT8;
+            e.typmods[1] = -1;
+        }
+        e.tableOids = new int[w];
+        e.attnums = new short[w];
+        e.colNames = applyColumnAliases(colNames, rf.colAliases(), e.refname, rf.location());
+        return new FromItem(scan, List.of(e));
+    }
+
+    private FromItem subselectItem(RangeSubselect rs) {
+        if (rs.alias() == null) {
+            throw PgException.error(SqlState.SYNTAX_ERROR, "subquery in FROM must have an alias")
+                    .withHint("For example, FROM (SELECT ...) [AS] foo.").withPosition(rs.location() + 1);
+        }
+        Query q = analyzeSelect(rs.subquery());
+        int n = q.columnNames().size();
+        List<org.pgjava.backend.executor.ResultColumn> cols = new ArrayList<>();
+        RangeEntry e = new RangeEntry();
+        e.refname = rs.alias();
+        e.location = rs.location();
+        e.types = new int[n];
+        e.typmods = new int[n];
+        e.tableOids = q.columnTableOids().clone();
+        e.attnums = q.columnNumbers().clone();
+        for (int i = 0; i < n; i++) {
+            int type = q.columnTypes().get(i);
+            e.types[i] = type;
+            e.typmods[i] = q.columnTypmods().get(i);
+            cols.add(new org.pgjava.backend.executor.ResultColumn(q.columnNames().get(i), e.tableOids[i], e.attnums[i], type,
+                    Types.typlen(type), e.typmods[i]));
+        }
+        e.colNames = applyColumnAliases(q.columnNames(), rs.colAliases(), e.refname, rs.location());
+        ResultPlan plan = new ResultPlan(new int[0], cols, q.source(), q.sort(), q.limit(), q.offset(), q.distinctOrders());
+        return new FromItem(new ScanNode.Subquery(plan, n), List.of(e));
+    }
+
+    private FromItem joinItem(JoinExpr j) {
+        if (j.type() == JoinExpr.JoinType.FULL) {
+            throw PgException.notSupported("FULL JOIN is not supported yet").withPosition(j.location() + 1);
+        }
+        FromItem l = fromItem(j.left());
+        FromItem r = fromItem(j.right());
+        boolean right = j.type() == JoinExpr.JoinType.RIGHT;
+        // RIGHT JOIN runs as a LEFT JOIN with the sides swapped; column references go through the entries'
+        // offsets, so the row layout does not matter to them.
+        FromItem outer = right ? r : l;
+        FromItem inner = right ? l : r;
+        int shift = outer.scan().width();
+        for (RangeEntry e : inner.entries()) {
+            e.offset += shift;
+        }
+        List<RangeEntry> entries = new ArrayList<>();
+        for (RangeEntry e : l.entries()) {
+            checkDuplicateAlias(entries, e);
+            entries.add(e);
+        }
+        for (RangeEntry e : r.entries()) {
+            checkDuplicateAlias(entries, e);
+            entries.add(e);
+        }
+        Expr quals = null;
+        if (j.quals() != null) {
+            List<RangeEntry> saved = scope;
+            scope = entries;
+            try {
+                quals = coerceToBool(analyze(j.quals()), j.quals(), "JOIN/ON");
+            } finally {
+                scope = saved;
+            }
+        }
+        boolean outerJoin = j.type() != JoinExpr.JoinType.INNER;
+        return new FromItem(new ScanNode.NestLoop(outer.scan(), inner.scan(), quals, outerJoin), entries);
     }
 
     // ------------------------------------------------------------------ column names
@@ -436,6 +898,9 @@ public final class Analyzer {
             case ExprNode.ParamRef p:
                 return param(p);
             case ExprNode.ColumnRef c:
+                if (scope != null) {
+                    return columnRef(c);
+                }
                 if (c.fields().size() > 1) {
                     throw PgException.error(SqlState.UNDEFINED_TABLE, "missing FROM-clause entry for table \""
                             + c.fields().get(c.fields().size() - 2) + "\"").withPosition(c.location() + 1);

@@ -1,0 +1,282 @@
+package org.pgjava.backend.executor;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import org.pgjava.backend.executor.expr.Expr;
+import org.pgjava.backend.executor.expr.ExprContext;
+import org.pgjava.backend.utils.adt.NumericSpecial;
+import org.pgjava.backend.utils.relation.RelationSource;
+import org.pgjava.backend.utils.relation.RowScan;
+import org.pgjava.conf.errors.PgException;
+import org.pgjava.conf.errors.SqlState;
+
+/**
+ * Plan nodes of a FROM clause (PostgreSQL's SeqScan, FunctionScan, SubqueryScan, NestLoop; VALUES in FROM is a sub-SELECT):
+ * immutable trees whose {@link #open} creates the run-time cursor of one execution. Every node produces
+ * rows of a fixed {@link #width()}: the columns of its range-table entries left to right, which is what
+ * the analyzer's column references ({@link Expr.Var}) index.
+ */
+public sealed interface ScanNode {
+    /** Number of columns in each produced row. */
+    int width();
+
+    /** A fresh cursor over the rows (run-time state belongs to the caller's QueryRun). */
+    RowScan open(ExprContext ec);
+
+    /** The same node with constant expressions folded (see {@link Expr#fold}). */
+    ScanNode fold(ExprContext c);
+
+    /** A scan of a relation from the session's {@code RelationResolver}. */
+    record Relation(RelationSource source) implements ScanNode {
+        @Override
+        public int width() {
+            return source.columns().size();
+        }
+
+        @Override
+        public RowScan open(ExprContext ec) {
+            return source.openScan(ec.session());
+        }
+
+        @Override
+        public ScanNode fold(ExprContext c) {
+            return this;
+        }
+    }
+
+    /** Built-in set-returning functions; SCALAR is any plain function in FROM (one row). */
+    enum FunctionKind { SERIES_INT4, SERIES_INT8, SERIES_NUMERIC, SCALAR }
+
+    /**
+     * A function in FROM. SCALAR: {@code args[0]} is the whole call, giving one row (PostgreSQL returns one
+     * row even for NULL). SERIES_*: generate_series(start, stop [, step]) as PostgreSQL's
+     * generate_series_step_int4/int8/numeric: strict (a NULL argument gives no rows), 22023 for a zero, NaN
+     * or infinite step and NaN/infinite bounds; an integer series stops where the next value would overflow.
+     * With ordinality a bigint row number follows.
+     */
+    record Function(FunctionKind kind, Expr[] args, boolean ordinality) implements ScanNode {
+        @Override
+        public int width() {
+            return ordinality ? 2 : 1;
+        }
+
+        @Override
+        public ScanNode fold(ExprContext c) {
+            Expr[] f = new Expr[args.length];
+            for (int i = 0; i < args.length; i++) {
+                f[i] = args[i].fold(c);
+            }
+            return new Function(kind, f, ordinality);
+        }
+
+        @Override
+        public RowScan open(ExprContext ec) {
+            Object[] a = new Object[args.length];
+            for (int i = 0; i < args.length; i++) {
+                a[i] = args[i].eval(ec);
+            }
+            if (kind == FunctionKind.SCALAR) {
+                return new RowScan() {
+                    private boolean done;
+
+                    @Override
+                    public Object[] next() {
+                        if (done) {
+                            return null;
+                        }
+                        done = true;
+                        return ordinality ? new Object[] {a[0], 1L} : new Object[] {a[0]};
+                    }
+                };
+            }
+            for (Object v : a) {
+                if (v == null) {
+                    return () -> null;
+                }
+            }
+            return switch (kind) {
+                case SERIES_INT4, SERIES_INT8 -> integerSeries(ec, a);
+                default -> numericSeries(ec, a);
+            };
+        }
+
+        private RowScan integerSeries(ExprContext ec, Object[] a) {
+            boolean int4 = kind == FunctionKind.SERIES_INT4;
+            long start = ((Number) a[0]).longValue();
+            long stop = ((Number) a[1]).longValue();
+            long step = a.length > 2 ? ((Number) a[2]).longValue() : 1;
+            if (step == 0) {
+                throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "step size cannot equal zero");
+            }
+            return new RowScan() {
+                private long cur = start;
+                private long n;
+                private boolean done;
+
+                @Override
+                public Object[] next() {
+                    if (done || (step > 0 ? cur > stop : cur < stop)) {
+                        return null;
+                    }
+                    if ((++n & 1023) == 0) {
+                        ec.session().checkForInterrupts();
+                    }
+                    Object v = int4 ? (Object) (int) cur : (Object) cur;
+                    try {
+                        cur = Math.addExact(cur, step);
+                        if (int4 && (cur > Integer.MAX_VALUE || cur < Integer.MIN_VALUE)) {
+                            done = true;
+                        }
+                    } catch (ArithmeticException e) {
+                        done = true;
+                    }
+                    return ordinality ? new Object[] {v, n} : new Object[] {v};
+                }
+            };
+        }
+
+        private RowScan numericSeries(ExprContext ec, Object[] a) {
+            String[] what = {"start value", "stop value", "step size"};
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] == NumericSpecial.NAN) {
+                    throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, what[i] + " cannot be NaN");
+                }
+                if (a[i] instanceof NumericSpecial) {
+                    throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, what[i] + " cannot be infinity");
+                }
+            }
+            BigDecimal start = (BigDecimal) a[0];
+            BigDecimal stop = (BigDecimal) a[1];
+            BigDecimal step = a.length > 2 ? (BigDecimal) a[2] : BigDecimal.ONE;
+            if (step.signum() == 0) {
+                throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "step size cannot equal zero");
+            }
+            int dir = step.signum();
+            return new RowScan() {
+                private BigDecimal cur = start;
+                private long n;
+
+                @Override
+                public Object[] next() {
+                    if (cur.compareTo(stop) * dir > 0) {
+                        return null;
+                    }
+                    if ((++n & 1023) == 0) {
+                        ec.session().checkForInterrupts();
+                    }
+                    BigDecimal v = cur;
+                    cur = cur.add(step);
+                    return ordinality ? new Object[] {v, n} : new Object[] {v};
+                }
+            };
+        }
+    }
+
+    /** A sub-SELECT in FROM, planned on its own; each open starts a run of it with the same parameters. */
+    record Subquery(PlannedStatement plan, int width) implements ScanNode {
+        @Override
+        public RowScan open(ExprContext ec) {
+            QueryRun run = plan.start(ec.params(), ec.session());
+            return new RowScan() {
+                @Override
+                public Object[] next() {
+                    return run.next();
+                }
+
+                @Override
+                public void close() {
+                    run.close();
+                }
+            };
+        }
+
+        @Override
+        public ScanNode fold(ExprContext c) {
+            plan.finishPlanning(c.session());
+            return this;
+        }
+    }
+
+    /**
+     * A nested-loop join: for each outer row, every inner row (the inner side is read once per execution
+     * and kept in memory) whose combined row satisfies {@code quals} (null: all). {@code left}: an outer row
+     * without any match is emitted once with NULLs for the inner columns.
+     */
+    record NestLoop(ScanNode outer, ScanNode inner, Expr quals, boolean left) implements ScanNode {
+        @Override
+        public int width() {
+            return outer.width() + inner.width();
+        }
+
+        @Override
+        public ScanNode fold(ExprContext c) {
+            return new NestLoop(outer.fold(c), inner.fold(c), quals == null ? null : quals.fold(c), left);
+        }
+
+        @Override
+        public RowScan open(ExprContext ec) {
+            int ow = outer.width();
+            int iw = inner.width();
+            RowScan o = outer.open(ec);
+            return new RowScan() {
+                private List<Object[]> innerRows;
+                private Object[] cur;
+                private int pos;
+                private boolean matched;
+                private long n;
+
+                @Override
+                public Object[] next() {
+                    if (innerRows == null) {
+                        innerRows = new ArrayList<>();
+                        try (RowScan in = inner.open(ec)) {
+                            for (Object[] r; (r = in.next()) != null; ) {
+                                innerRows.add(r);
+                            }
+                        }
+                    }
+                    while (true) {
+                        if (cur == null) {
+                            cur = o.next();
+                            if (cur == null) {
+                                return null;
+                            }
+                            pos = 0;
+                            matched = false;
+                        }
+                        while (pos < innerRows.size()) {
+                            if ((++n & 1023) == 0) {
+                                ec.session().checkForInterrupts();
+                            }
+                            Object[] r = innerRows.get(pos++);
+                            Object[] combined = new Object[ow + iw];
+                            System.arraycopy(cur, 0, combined, 0, ow);
+                            System.arraycopy(r, 0, combined, ow, iw);
+                            if (quals != null) {
+                                ec.row = combined;
+                                if (quals.eval(ec) != Boolean.TRUE) {
+                                    continue;
+                                }
+                            }
+                            matched = true;
+                            return combined;
+                        }
+                        Object[] last = cur;
+                        cur = null;
+                        if (left && !matched) {
+                            Object[] combined = new Object[ow + iw];
+                            System.arraycopy(last, 0, combined, 0, ow);
+                            return combined;
+                        }
+                    }
+                }
+
+                @Override
+                public void close() {
+                    o.close();
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.pgjava.backend.utils.relation;
+
+/**
+ * The catalog lookup the analyzer uses to turn a FROM-clause name into a {@link RelationSource}. The
+ * session provides it ({@code SessionContext.relations()}): tcop supplies system views now and heap tables
+ * later. Resolution rules are the implementation's: for an unqualified name PostgreSQL searches pg_catalog
+ * first, then the schemas of search_path.
+ *
+ * <p>Entry point: {@link #resolve(String, String)}; {@link #none()} knows no relations.
+ */
+@FunctionalInterface
+public interface RelationResolver {
+    /**
+     * Finds a relation.
+     *
+     * @param schema the schema written in the query, or null for an unqualified name
+     * @param name   the relation name (already case-folded by the lexer)
+     * @return the relation, or null when there is none (the analyzer then answers 42P01
+     *         {@code relation "x" does not exist} with the name's position)
+     * @throws org.pgjava.conf.errors.PgException 3F000 {@code schema "s" does not exist} if the resolver
+     *         knows the schema does not exist
+     */
+    RelationSource resolve(String schema, String name);
+
+    /** A resolver that knows no relations (every name is 42P01). */
+    static RelationResolver none() {
+        return (schema, name) -> null;
+    }
+}
