@@ -258,6 +258,7 @@ public final class ResultPlan implements PlannedStatement {
                 }
                 done = true;
                 stream.close();
+                stream = null;
                 return null;
             }
             int size = streamRows != null ? streamRows.length : materialized.size();

@@ -12,6 +12,14 @@ public final class FakeSession implements SessionContext {
             "extra_float_digits", "1", "bytea_output", "hex", "datestyle", "ISO, MDY"));
     public int interruptChecks;
     public boolean cancelRequested;
+    /** What FROM clauses can name; none unless a test installs a resolver. */
+    public org.pgjava.backend.utils.relation.RelationResolver relations =
+            org.pgjava.backend.utils.relation.RelationResolver.none();
+
+    @Override
+    public org.pgjava.backend.utils.relation.RelationResolver relations() {
+        return relations;
+    }
 
     @Override
     public String setting(String name) {

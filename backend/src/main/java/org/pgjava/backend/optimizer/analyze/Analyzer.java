@@ -49,6 +49,8 @@ public final class Analyzer {
      */
     private static final class RangeEntry {
         String refname;
+        /** The relation's own name for a relation entry (even when aliased), else null. */
+        String relname;
         String schema;
         List<String> colNames;
         int[] types;
@@ -84,6 +86,8 @@ public final class Analyzer {
     private final SessionContext ctx;
     /** The FROM entries visible to column references now; null when there is no FROM clause. */
     private List<RangeEntry> scope;
+    /** Every FROM entry of the query level being analyzed, in creation order (p_rtable), for error hints. */
+    private List<RangeEntry> rtable = new ArrayList<>();
     private int[] paramTypes;
     private final boolean paramsAllowed;
 
@@ -114,11 +118,14 @@ public final class Analyzer {
     /** Analyzes a FROM-less SELECT, VALUES, or set operation. @throws PgException analysis errors; 0A000 for what is not built */
     public Query analyzeSelect(SelectStmt s) {
         List<RangeEntry> saved = scope;
+        List<RangeEntry> savedTable = rtable;
         scope = null;
+        rtable = new ArrayList<>();
         try {
             return analyzeSelectInScope(s);
         } finally {
             scope = saved;
+            rtable = savedTable;
         }
     }
 
@@ -540,8 +547,7 @@ public final class Analyzer {
     private static void checkDuplicateAlias(List<RangeEntry> entries, RangeEntry e) {
         for (RangeEntry o : entries) {
             if (o.refname.equals(e.refname)) {
-                throw PgException.error(SqlState.DUPLICATE_ALIAS, "table name \"" + e.refname + "\" specified more than once")
-                        .withPosition(e.location + 1);
+                throw PgException.error(SqlState.DUPLICATE_ALIAS, "table name \"" + e.refname + "\" specified more than once");
             }
         }
     }
@@ -567,8 +573,107 @@ public final class Analyzer {
                 return e;
             }
         }
+        for (RangeEntry e : rtable) {
+            if (table.equals(e.relname)) {
+                PgException ex = PgException.error(SqlState.UNDEFINED_TABLE, "invalid reference to FROM-clause entry for table \""
+                        + table + "\"").withPosition(location + 1);
+                if (!e.refname.equals(table) && scope.contains(e)) {
+                    ex.withHint("Perhaps you meant to reference the table alias \"" + e.refname + "\".");
+                } else {
+                    ex.withHint("There is an entry for table \"" + e.refname + "\", but it cannot be referenced from this part of the query.");
+                }
+                throw ex;
+            }
+        }
         throw PgException.error(SqlState.UNDEFINED_TABLE, "missing FROM-clause entry for table \"" + table + "\"")
                 .withPosition(location + 1);
+    }
+
+    /**
+     * errorMissingColumn: 42703 with PostgreSQL's fuzzy-match HINT (searchRangeTableForCol /
+     * updateFuzzyAttrMatchState: Levenshtein distance at most 3 and at most half the typed name's length,
+     * plus the distance between a typed qualifier and each entry's name; one or two best matches).
+     */
+    private PgException missingColumn(String qualifier, String col, int location) {
+        PgException ex = PgException.error(SqlState.UNDEFINED_COLUMN, qualifier != null
+                ? "column " + qualifier + "." + col + " does not exist" : "column \"" + col + "\" does not exist")
+                .withPosition(location + 1);
+        final int maxFuzzy = 3;
+        int distance = maxFuzzy + 1;
+        RangeEntry first = null;
+        String firstCol = null;
+        RangeEntry second = null;
+        String secondCol = null;
+        RangeEntry exact = null;
+        boolean givenUp = false;
+        for (RangeEntry e : rtable) {
+            int penalty = qualifier == null ? 0 : Math.min(levenshtein(qualifier, e.refname), maxFuzzy + 1);
+            if (e.colNames.contains(col)) {
+                if (exact == null) {
+                    exact = e;
+                }
+                continue;
+            }
+            for (String actual : e.colNames) {
+                if (penalty > distance) {
+                    break;
+                }
+                int d = levenshtein(actual, col);
+                if (d > col.length() / 2) {
+                    continue;
+                }
+                d += penalty;
+                if (d < distance) {
+                    distance = d;
+                    first = e;
+                    firstCol = actual;
+                    second = null;
+                    secondCol = null;
+                    givenUp = false;
+                } else if (d == distance) {
+                    if (second != null) {
+                        first = null;
+                        second = null;
+                        givenUp = true;
+                    } else if (first != null) {
+                        second = e;
+                        secondCol = actual;
+                    } else if (!givenUp) {
+                        first = e;
+                        firstCol = actual;
+                    }
+                }
+            }
+        }
+        if (exact != null) {
+            ex.withHint("There is a column named \"" + col + "\" in table \"" + exact.refname
+                    + "\", but it cannot be referenced from this part of the query.");
+        } else if (first != null && second == null) {
+            ex.withHint("Perhaps you meant to reference the column \"" + first.refname + "." + firstCol + "\".");
+        } else if (first != null) {
+            ex.withHint("Perhaps you meant to reference the column \"" + first.refname + "." + firstCol
+                    + "\" or the column \"" + second.refname + "." + secondCol + "\".");
+        }
+        return ex;
+    }
+
+    private static int levenshtein(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** transformColumnRef over the current scope. */
@@ -598,14 +703,12 @@ public final class Analyzer {
                     throw PgException.notSupported("whole-row references are not supported yet").withPosition(c.location() + 1);
                 }
             }
-            throw PgException.error(SqlState.UNDEFINED_COLUMN, "column \"" + col + "\" does not exist")
-                    .withPosition(c.location() + 1);
+            throw missingColumn(null, col, c.location());
         }
         RangeEntry e = findEntry(f.subList(0, f.size() - 1), c.location());
         int i = e.colNames.indexOf(col);
         if (i < 0) {
-            throw PgException.error(SqlState.UNDEFINED_COLUMN, "column " + e.refname + "." + col + " does not exist")
-                    .withPosition(c.location() + 1);
+            throw missingColumn(f.get(f.size() - 2), col, c.location());
         }
         if (e.colNames.lastIndexOf(col) != i) {
             throw PgException.error(SqlState.AMBIGUOUS_COLUMN, "column reference \"" + col + "\" is ambiguous")
@@ -661,7 +764,9 @@ public final class Analyzer {
             e.tableOids[i] = src.tableOid();
             e.attnums[i] = (short) (i + 1);
         }
+        e.relname = name;
         e.colNames = applyColumnAliases(colNames, rv.colAliases(), e.refname, rv.location());
+        rtable.add(e);
         return new FromItem(new ScanNode.Relation(src), List.of(e));
     }
 
@@ -752,6 +857,7 @@ public final class Analyzer {
         e.tableOids = new int[w];
         e.attnums = new short[w];
         e.colNames = applyColumnAliases(colNames, rf.colAliases(), e.refname, rf.location());
+        rtable.add(e);
         return new FromItem(scan, List.of(e));
     }
 
@@ -778,6 +884,7 @@ public final class Analyzer {
                     Types.typlen(type), e.typmods[i]));
         }
         e.colNames = applyColumnAliases(q.columnNames(), rs.colAliases(), e.refname, rs.location());
+        rtable.add(e);
         ResultPlan plan = new ResultPlan(new int[0], cols, q.source(), q.sort(), q.limit(), q.offset(), q.distinctOrders());
         return new FromItem(new ScanNode.Subquery(plan, n), List.of(e));
     }
