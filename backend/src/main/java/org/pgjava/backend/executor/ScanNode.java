@@ -279,4 +279,170 @@ public sealed interface ScanNode {
             };
         }
     }
+
+    /** One row of no columns: the input of an aggregate query without FROM ({@code SELECT count(*)}). */
+    record OneRow() implements ScanNode {
+        @Override
+        public int width() {
+            return 0;
+        }
+
+        @Override
+        public RowScan open(ExprContext ec) {
+            return new RowScan() {
+                private boolean done;
+
+                @Override
+                public Object[] next() {
+                    if (done) {
+                        return null;
+                    }
+                    done = true;
+                    return new Object[0];
+                }
+            };
+        }
+
+        @Override
+        public ScanNode fold(ExprContext c) {
+            return this;
+        }
+    }
+
+    /** The input rows for which {@code condition} is true (WHERE below an aggregation). */
+    record Filter(ScanNode input, Expr condition) implements ScanNode {
+        @Override
+        public int width() {
+            return input.width();
+        }
+
+        @Override
+        public RowScan open(ExprContext ec) {
+            RowScan in = input.open(ec);
+            return new RowScan() {
+                @Override
+                public Object[] next() {
+                    for (Object[] r; (r = in.next()) != null; ) {
+                        ec.row = r;
+                        if (condition.eval(ec) == Boolean.TRUE) {
+                            return r;
+                        }
+                    }
+                    return null;
+                }
+
+                @Override
+                public void close() {
+                    in.close();
+                }
+            };
+        }
+
+        @Override
+        public ScanNode fold(ExprContext c) {
+            return new Filter(input.fold(c), condition.fold(c));
+        }
+    }
+
+    /**
+     * Aggregation (PostgreSQL's Agg, sorted-by-key rather than hashed): reads all input, groups rows whose
+     * {@code groupKeys} values are equal ({@code keyOrders}; NULLs form one group) and produces one row per
+     * group: the key values, then each aggregate's result. Without keys exactly one row is produced, even
+     * from no input. Groups come out in first-seen order.
+     */
+    record Agg(ScanNode input, Expr[] groupKeys, List<java.util.Comparator<Object>> keyOrders, AggCall[] aggs)
+            implements ScanNode {
+        @Override
+        public int width() {
+            return groupKeys.length + aggs.length;
+        }
+
+        @Override
+        public ScanNode fold(ExprContext c) {
+            Expr[] k = new Expr[groupKeys.length];
+            for (int i = 0; i < k.length; i++) {
+                k[i] = groupKeys[i].fold(c);
+            }
+            AggCall[] a = new AggCall[aggs.length];
+            for (int i = 0; i < a.length; i++) {
+                AggCall x = aggs[i];
+                a[i] = new AggCall(x.kind(), x.arg() == null ? null : x.arg().fold(c), x.resultType(), x.order());
+            }
+            return new Agg(input.fold(c), k, keyOrders, a);
+        }
+
+        @Override
+        public RowScan open(ExprContext ec) {
+            java.util.TreeMap<Object[], AggCall.State[]> groups = new java.util.TreeMap<>((a, b) -> {
+                for (int i = 0; i < a.length; i++) {
+                    Object x = a[i];
+                    Object y = b[i];
+                    if (x == null || y == null) {
+                        if (x != y) {
+                            return x == null ? 1 : -1;
+                        }
+                        continue;
+                    }
+                    int r = keyOrders.get(i).compare(x, y);
+                    if (r != 0) {
+                        return r;
+                    }
+                }
+                return 0;
+            });
+            List<Object[]> order = new ArrayList<>();
+            long n = 0;
+            try (RowScan in = input.open(ec)) {
+                for (Object[] r; (r = in.next()) != null; ) {
+                    if ((++n & 1023) == 0) {
+                        ec.session().checkForInterrupts();
+                    }
+                    ec.row = r;
+                    Object[] key = new Object[groupKeys.length];
+                    for (int i = 0; i < key.length; i++) {
+                        key[i] = groupKeys[i].eval(ec);
+                    }
+                    AggCall.State[] st = groups.get(key);
+                    if (st == null) {
+                        st = newStates();
+                        groups.put(key, st);
+                        order.add(key);
+                    }
+                    for (int i = 0; i < aggs.length; i++) {
+                        aggs[i].advance(st[i], ec);
+                    }
+                }
+            }
+            if (groupKeys.length == 0 && order.isEmpty()) {
+                Object[] key = new Object[0];
+                groups.put(key, newStates());
+                order.add(key);
+            }
+            return new RowScan() {
+                private int next;
+
+                @Override
+                public Object[] next() {
+                    if (next >= order.size()) {
+                        return null;
+                    }
+                    Object[] key = order.get(next++);
+                    AggCall.State[] st = groups.get(key);
+                    Object[] out = java.util.Arrays.copyOf(key, groupKeys.length + aggs.length);
+                    for (int i = 0; i < aggs.length; i++) {
+                        out[groupKeys.length + i] = aggs[i].result(st[i]);
+                    }
+                    return out;
+                }
+            };
+        }
+
+        private AggCall.State[] newStates() {
+            AggCall.State[] st = new AggCall.State[aggs.length];
+            for (int i = 0; i < st.length; i++) {
+                st[i] = aggs[i].newState();
+            }
+            return st;
+        }
+    }
 }

@@ -379,4 +379,59 @@ class FromClauseTest {
         assertEquals(List.of("1"), rows("select 1"));
         assertEquals(0, emp.scansOpened);
     }
+
+    /** Aggregates, GROUP BY and HAVING: outputs and errors from PostgreSQL 15. */
+    @Test
+    void aggregates() {
+        assertEquals(List.of("5|4|345.50|70|100.50|86.3750000000000000"),
+                rows("select count(*), count(salary), sum(salary), min(salary), max(salary), avg(salary) from emp"));
+        assertEquals(List.of("eng|2|3|1.5000000000000000|ann|bob", "ops|2|8|4.0000000000000000|cid|eve",
+                "|1|4|4.0000000000000000|dee|dee"),
+                rows("select dept, count(*), sum(id), avg(id), min(name), max(name) from emp group by dept order by dept"));
+        assertEquals(List.of("0|||"), rows("select count(*), sum(id), avg(id), min(id) from emp where false"));
+        assertEquals(List.of("eng|2", "ops|2"),
+                rows("select dept, count(*) from emp group by dept having count(*) > 1 order by 2 desc, 1"));
+        assertEquals(List.of("0|2", "1|3"), rows("select id % 2 as odd, count(*) from emp group by id % 2 order by odd"));
+        assertEquals(List.of("0|2", "1|3"), rows("select id % 2, count(*) from emp group by 1 order by 1"));
+        assertEquals(List.of("1"), rows("select count(*)"));
+        assertEquals(List.of("5050|50.5000000000000000"), rows("select sum(x), avg(x) from generate_series(1,100) x"));
+        assertEquals(List.of("6|2|6|2.0000000000000000"),
+                rows("select sum(x::float4), avg(x::float8), sum(x::int8), avg(x::int2) from generate_series(1,3) x"));
+        assertEquals(List.of(), rows("select count(*) from emp having count(*) > 10"));
+        assertEquals(List.of("eng|100.50", "ops|70", "|95"), rows("select dept d, max(salary) from emp group by d order by d"));
+        assertEquals(List.of("1", "1", "1"), rows("select 1 from emp group by dept"));
+        assertEquals(List.of("ops|text"), rows("select max(dept), pg_typeof(max(dept)) from emp"));
+        assertEquals(List.of("1"), rows("select min(x) from generate_series(1,3) x order by max(x)"));
+        PlannedStatement p = plan("select dept, count(*) from emp group by dept");
+        assertEquals(EMP_OID, p.resultColumns().get(0).tableOid());
+        assertEquals(3, p.resultColumns().get(0).columnNumber());
+        assertEquals(Types.INT8, p.resultColumns().get(1).typeOid());
+    }
+
+    @Test
+    void aggregateErrors() {
+        PgException e = error("select name, count(*) from emp");
+        assertEquals(SqlState.GROUPING_ERROR, e.sqlState());
+        assertEquals("column \"emp.name\" must appear in the GROUP BY clause or be used in an aggregate function", e.getMessage());
+        assertEquals(8, e.position());
+        assertEquals("column \"e.name\" must appear in the GROUP BY clause or be used in an aggregate function",
+                error("select e.name from emp e group by dept").getMessage());
+        e = error("select count(*) from emp order by name");
+        assertEquals(35, e.position());
+        e = error("select count(*) from emp where count(*) > 1");
+        assertEquals("aggregate functions are not allowed in WHERE", e.getMessage());
+        assertEquals(32, e.position());
+        assertEquals("aggregate functions are not allowed in JOIN conditions",
+                error("select * from emp join dept on count(*) > 0").getMessage());
+        e = error("select sum(name) from emp");
+        assertEquals(SqlState.UNDEFINED_FUNCTION, e.sqlState());
+        assertEquals("function sum(text) does not exist", e.getMessage());
+        assertEquals(8, e.position());
+        e = error("select sum('1') from emp");
+        assertEquals("function sum(unknown) is not unique", e.getMessage());
+        e = error("select count(sum(id)) from emp");
+        assertEquals("aggregate function calls cannot be nested", e.getMessage());
+        assertEquals(14, e.position());
+        assertEquals(SqlState.FEATURE_NOT_SUPPORTED, error("select count(distinct dept) from emp").sqlState());
+    }
 }

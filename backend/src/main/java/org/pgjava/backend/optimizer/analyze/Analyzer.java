@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.pgjava.backend.executor.AggCall;
 import org.pgjava.backend.executor.ResultPlan;
 import org.pgjava.backend.executor.RowSource;
 import org.pgjava.backend.executor.ScanNode;
@@ -78,6 +79,8 @@ public final class Analyzer {
         RowSource.Kind kind;
         boolean all;
         ScanNode from;
+        ScanNode groupInput;
+        Grouping grouping;
         int[] tableOids;
         short[] attnums;
         boolean distinct;
@@ -88,6 +91,10 @@ public final class Analyzer {
     private List<RangeEntry> scope;
     /** Every FROM entry of the query level being analyzed, in creation order (p_rtable), for error hints. */
     private List<RangeEntry> rtable = new ArrayList<>();
+    /** The grouped query level being analyzed (GROUP BY / aggregates), or null. */
+    private Grouping grouping;
+    /** Where aggregates are not allowed right now ("WHERE", "JOIN conditions", ...), or null. */
+    private String aggForbidden;
     private int[] paramTypes;
     private final boolean paramsAllowed;
 
@@ -119,13 +126,19 @@ public final class Analyzer {
     public Query analyzeSelect(SelectStmt s) {
         List<RangeEntry> saved = scope;
         List<RangeEntry> savedTable = rtable;
+        Grouping savedGrouping = grouping;
+        String savedForbidden = aggForbidden;
         scope = null;
         rtable = new ArrayList<>();
+        grouping = null;
+        aggForbidden = null;
         try {
             return analyzeSelectInScope(s);
         } finally {
             scope = saved;
             rtable = savedTable;
+            grouping = savedGrouping;
+            aggForbidden = savedForbidden;
         }
     }
 
@@ -164,6 +177,20 @@ public final class Analyzer {
     }
 
     private RowSource build(Part p) {
+        if (p.grouping != null) {
+            Grouping g = p.grouping;
+            List<Comparator<Object>> orders = new ArrayList<>();
+            for (Expr k : g.keys) {
+                Comparator<Object> cmp = Operators.comparator(k.type);
+                if (cmp == null) {
+                    throw PgException.error(SqlState.UNDEFINED_FUNCTION, "could not identify an equality operator for type "
+                            + TypeIO.typeName(k.type));
+                }
+                orders.add(cmp);
+            }
+            ScanNode agg = new ScanNode.Agg(p.groupInput, g.keys.toArray(new Expr[0]), orders, g.aggs.toArray(new AggCall[0]));
+            return new RowSource.From(agg, p.where, p.rows.get(0));
+        }
         if (p.from != null) {
             return new RowSource.From(p.from, p.where, p.rows.get(0));
         }
@@ -190,10 +217,13 @@ public final class Analyzer {
         if (s.setOp() != SelectStmt.SetOp.NONE) {
             return setOperation(s);
         }
+        scope = null;
+        grouping = null;
+        aggForbidden = null;
         if (s.valuesLists() != null) {
             return analyzeValues(s);
         }
-        if (!s.fromClause().isEmpty()) {
+        if (!s.fromClause().isEmpty() || !s.groupBy().isEmpty() || s.having() != null || hasAggregate(s)) {
             return analyzeFromSelect(s);
         }
         if (!s.groupBy().isEmpty() || s.having() != null) {
@@ -410,7 +440,14 @@ public final class Analyzer {
 
     /** transformLimitClause: coerced to bigint by assignment rules. */
     private Expr limitValue(ExprNode n, String clause) {
-        Expr e = analyze(n);
+        String saved = aggForbidden;
+        aggForbidden = clause;
+        Expr e;
+        try {
+            e = analyze(n);
+        } finally {
+            aggForbidden = saved;
+        }
         if (e.type != Types.UNKNOWN && !Casts.canCast(e.type, Types.INT8, Casts.Context.ASSIGNMENT)) {
             throw PgException.error(SqlState.DATATYPE_MISMATCH, "argument of " + clause + " must be type bigint, not type "
                     + TypeIO.typeName(e.type)).withPosition(leftmost(n) + 1);
@@ -430,6 +467,7 @@ public final class Analyzer {
         Part p = new Part();
         p.rows = new ArrayList<>();
         p.nodes = new ArrayList<>();
+        aggForbidden = "VALUES";
         for (List<ExprNode> r : raw) {
             Expr[] row = new Expr[ncols];
             for (int c = 0; c < ncols; c++) {
@@ -464,9 +502,6 @@ public final class Analyzer {
 
     /** A SELECT with a FROM clause: scans, joins, WHERE, target list (with * expansion). */
     private Part analyzeFromSelect(SelectStmt s) {
-        if (!s.groupBy().isEmpty() || s.having() != null) {
-            throw PgException.notSupported("GROUP BY and HAVING are not supported yet").withPosition(s.location() + 1);
-        }
         if (s.distinct() != null && !s.distinct().isEmpty()) {
             throw PgException.notSupported("DISTINCT ON is not supported yet").withPosition(s.location() + 1);
         }
@@ -483,43 +518,52 @@ public final class Analyzer {
             width += item.scan().width();
             scan = scan == null ? item.scan() : new ScanNode.NestLoop(scan, item.scan(), null, false);
         }
+        if (scan == null) {
+            scan = new ScanNode.OneRow();
+        }
         scope = entries;
+        Part p = new Part();
+        Expr where = null;
+        if (s.whereClause() != null) {
+            String saved = aggForbidden;
+            aggForbidden = "WHERE";
+            try {
+                where = coerceToBool(analyze(s.whereClause()), s.whereClause(), "WHERE");
+            } finally {
+                aggForbidden = saved;
+            }
+        }
+        boolean grouped = !s.groupBy().isEmpty() || s.having() != null || hasAggregate(s);
+        if (grouped) {
+            p.groupInput = where == null ? scan : new ScanNode.Filter(scan, where);
+            p.grouping = groupKeys(s);
+            grouping = p.grouping;
+        } else {
+            p.where = where;
+            p.from = scan;
+        }
         List<Expr> targets = new ArrayList<>();
         List<ExprNode> nodes = new ArrayList<>();
-        Part p = new Part();
         p.names = new ArrayList<>();
-        List<Integer> oids = new ArrayList<>();
-        List<Short> atts = new ArrayList<>();
         for (ResTarget t : s.targetList()) {
             if (t.value() instanceof ExprNode.ColumnRef cr && cr.fields().get(cr.fields().size() - 1).equals("*")) {
+                if (s.fromClause().isEmpty()) {
+                    throw PgException.error(SqlState.SYNTAX_ERROR, "SELECT * with no tables specified is not valid")
+                            .withPosition(cr.location() + 1);
+                }
                 for (RangeEntry e : starEntries(cr)) {
                     for (int c = 0; c < e.colNames.size(); c++) {
-                        targets.add(new Expr.Var(e.types[c], e.typmods[c], e.offset + c));
+                        targets.add(grouped ? analyze(new ExprNode.ColumnRef(List.of(e.refname, e.colNames.get(c)), cr.location()))
+                                : new Expr.Var(e.types[c], e.typmods[c], e.offset + c));
                         nodes.add(cr);
                         p.names.add(e.colNames.get(c));
-                        oids.add(e.tableOids[c]);
-                        atts.add(e.attnums[c]);
                     }
                 }
                 continue;
             }
-            Expr e = analyze(t.value());
-            targets.add(e);
+            targets.add(analyze(t.value()));
             nodes.add(t.value());
             p.names.add(t.name() != null ? t.name() : figureColname(t.value()));
-            int oid = 0;
-            short att = 0;
-            if (e instanceof Expr.Var v) {
-                for (RangeEntry re : entries) {
-                    int c = v.index() - re.offset;
-                    if (c >= 0 && c < re.colNames.size()) {
-                        oid = re.tableOids[c];
-                        att = re.attnums[c];
-                    }
-                }
-            }
-            oids.add(oid);
-            atts.add(att);
         }
         int n = targets.size();
         p.types = new int[n];
@@ -527,21 +571,283 @@ public final class Analyzer {
         p.tableOids = new int[n];
         p.attnums = new short[n];
         for (int i = 0; i < n; i++) {
-            p.types[i] = targets.get(i).type;
-            p.typmods[i] = targets.get(i).typmod;
-            p.tableOids[i] = oids.get(i);
-            p.attnums[i] = atts.get(i);
+            Expr e = targets.get(i);
+            p.types[i] = e.type;
+            p.typmods[i] = e.typmod;
+            if (e instanceof Expr.Var v) {
+                int input = grouped ? (v.index() < p.grouping.keyVarIndex.length ? p.grouping.keyVarIndex[v.index()] : -1) : v.index();
+                for (RangeEntry re : entries) {
+                    int c = input - re.offset;
+                    if (input >= 0 && c >= 0 && c < re.colNames.size()) {
+                        p.tableOids[i] = re.tableOids[c];
+                        p.attnums[i] = re.attnums[c];
+                    }
+                }
+            }
         }
-        if (s.whereClause() != null) {
-            p.where = coerceToBool(analyze(s.whereClause()), s.whereClause(), "WHERE");
+        if (s.having() != null) {
+            p.where = coerceToBool(analyze(s.having()), s.having(), "HAVING");
         }
         p.rows = new ArrayList<>();
         p.rows.add(targets.toArray(new Expr[0]));
         p.nodes = new ArrayList<>();
         p.nodes.add(nodes.toArray(new ExprNode[0]));
-        p.from = scan;
         p.distinct = s.distinct() != null;
         return p;
+    }
+
+    // ------------------------------------------------------------------ grouping and aggregates
+
+    /** GROUP BY keys and the aggregates found so far for one grouped query level. */
+    private static final class Grouping {
+        final List<String> keyTexts = new ArrayList<>();
+        final List<Expr> keys = new ArrayList<>();
+        int[] keyVarIndex = new int[0];
+        final List<AggCall> aggs = new ArrayList<>();
+        boolean insideAgg;
+    }
+
+    private static boolean isAggregateName(ExprNode.FuncCall f) {
+        List<String> names = f.name();
+        boolean schemaOk = names.size() == 1 || (names.size() == 2 && names.get(0).equals("pg_catalog"));
+        if (!schemaOk) {
+            return false;
+        }
+        return switch (names.get(names.size() - 1)) {
+            case "count", "sum", "avg", "min", "max" -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean hasAggregate(SelectStmt s) {
+        for (ResTarget t : s.targetList()) {
+            if (containsAggregate(t.value())) {
+                return true;
+            }
+        }
+        for (SortBy sb : s.orderBy()) {
+            if (containsAggregate(sb.expr())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsAggregate(ExprNode n) {
+        if (n == null) {
+            return false;
+        }
+        return switch (n) {
+            case ExprNode.FuncCall f -> isAggregateName(f) || f.args().stream().anyMatch(Analyzer::containsAggregate);
+            case ExprNode.Op o -> containsAggregate(o.left()) || containsAggregate(o.right());
+            case ExprNode.Bool b -> b.args().stream().anyMatch(Analyzer::containsAggregate);
+            case ExprNode.SpecialFunc f -> f.args().stream().anyMatch(Analyzer::containsAggregate);
+            case ExprNode.TypeCast t -> containsAggregate(t.arg());
+            case ExprNode.Case c -> containsAggregate(c.arg()) || containsAggregate(c.defaultResult())
+                    || c.whens().stream().anyMatch(w -> containsAggregate(w.condition()) || containsAggregate(w.result()));
+            case ExprNode.NullTest t -> containsAggregate(t.arg());
+            case ExprNode.BooleanTest t -> containsAggregate(t.arg());
+            case ExprNode.Distinct d -> containsAggregate(d.left()) || containsAggregate(d.right());
+            case ExprNode.Between b -> containsAggregate(b.arg()) || containsAggregate(b.low()) || containsAggregate(b.high());
+            case ExprNode.InList in -> containsAggregate(in.arg()) || in.list().stream().anyMatch(Analyzer::containsAggregate);
+            case ExprNode.Like l -> containsAggregate(l.arg()) || containsAggregate(l.pattern()) || containsAggregate(l.escape());
+            default -> false;
+        };
+    }
+
+    /** A syntax tree's text without locations, to recognise a GROUP BY expression written again. */
+    private static String normalized(ExprNode n) {
+        String t = n.toString();
+        StringBuilder sb = new StringBuilder(t.length());
+        int i = 0;
+        while (i < t.length()) {
+            if (t.startsWith("location=", i)) {
+                i += "location=".length();
+                while (i < t.length() && (t.charAt(i) == '-' || Character.isDigit(t.charAt(i)))) {
+                    i++;
+                }
+                continue;
+            }
+            sb.append(t.charAt(i++));
+        }
+        return sb.toString();
+    }
+
+    /** transformGroupClause: keys by input column, output-column position or name, or expression. */
+    private Grouping groupKeys(SelectStmt s) {
+        Grouping g = new Grouping();
+        String saved = aggForbidden;
+        aggForbidden = "GROUP BY";
+        try {
+            List<Integer> varIdx = new ArrayList<>();
+            for (ExprNode k : s.groupBy()) {
+                ExprNode node = k;
+                if (k instanceof ExprNode.Const c && c.kind() == ExprNode.ConstKind.INTEGER) {
+                    long pos = Long.parseLong(c.value());
+                    if (pos < 1 || pos > s.targetList().size()) {
+                        throw PgException.error(SqlState.INVALID_COLUMN_REFERENCE, "GROUP BY position " + pos + " is not in select list")
+                                .withPosition(c.location() + 1);
+                    }
+                    node = s.targetList().get((int) pos - 1).value();
+                } else if (k instanceof ExprNode.ColumnRef cr && cr.fields().size() == 1 && !inputColumnExists(cr.fields().get(0))) {
+                    for (ResTarget t : s.targetList()) {
+                        if (cr.fields().get(0).equals(t.name())) {
+                            node = t.value();
+                            break;
+                        }
+                    }
+                }
+                if (node instanceof ExprNode.ColumnRef cr && cr.fields().get(cr.fields().size() - 1).equals("*")) {
+                    throw PgException.notSupported("GROUP BY * is not supported yet").withPosition(cr.location() + 1);
+                }
+                Expr e = analyze(node);
+                if (e.type == Types.UNKNOWN) {
+                    e = coerce(e, Types.TEXT, -1, Casts.Context.IMPLICIT, leftmost(node), null);
+                }
+                g.keys.add(e);
+                g.keyTexts.add(normalized(node));
+                varIdx.add(e instanceof Expr.Var v ? v.index() : -1);
+            }
+            g.keyVarIndex = varIdx.stream().mapToInt(Integer::intValue).toArray();
+        } finally {
+            aggForbidden = saved;
+        }
+        return g;
+    }
+
+    private boolean inputColumnExists(String col) {
+        for (RangeEntry e : scope) {
+            if (e.colNames.contains(col)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * In a grouped query: an expression equal to a GROUP BY key becomes a reference to the key's column of
+     * the aggregation's output; a column reference elsewhere is 42803; an aggregate call is compiled into
+     * an {@link AggCall}. Returns null when the node is neither (its parts are analyzed as usual).
+     */
+    private Expr groupedRef(ExprNode n) {
+        Grouping g = grouping;
+        if (!(n instanceof ExprNode.Const) && !(n instanceof ExprNode.ParamRef)) {
+            String text = normalized(n);
+            for (int i = 0; i < g.keys.size(); i++) {
+                if (g.keyTexts.get(i).equals(text)) {
+                    Expr k = g.keys.get(i);
+                    return new Expr.Var(k.type, k.typmod, i);
+                }
+            }
+        }
+        if (n instanceof ExprNode.FuncCall f && isAggregateName(f)) {
+            return aggregate(f);
+        }
+        if (n instanceof ExprNode.ColumnRef c) {
+            Expr e = columnRef(c);
+            int idx = ((Expr.Var) e).index();
+            for (int i = 0; i < g.keyVarIndex.length; i++) {
+                if (g.keyVarIndex[i] == idx) {
+                    Expr k = g.keys.get(i);
+                    return new Expr.Var(k.type, k.typmod, i);
+                }
+            }
+            String qualified = null;
+            for (RangeEntry re : scope) {
+                int col = idx - re.offset;
+                if (col >= 0 && col < re.colNames.size()) {
+                    qualified = re.refname + "." + re.colNames.get(col);
+                }
+            }
+            throw PgException.error(SqlState.GROUPING_ERROR, "column \"" + qualified
+                    + "\" must appear in the GROUP BY clause or be used in an aggregate function").withPosition(c.location() + 1);
+        }
+        return null;
+    }
+
+    /** count/sum/avg/min/max: resolves the argument type and registers the call with the grouping. */
+    private Expr aggregate(ExprNode.FuncCall f) {
+        String name = f.name().get(f.name().size() - 1);
+        if (grouping == null || grouping.insideAgg) {
+            if (grouping != null) {
+                throw PgException.error(SqlState.GROUPING_ERROR, "aggregate function calls cannot be nested")
+                        .withPosition(f.location() + 1);
+            }
+            throw PgException.error(SqlState.GROUPING_ERROR, "aggregate functions are not allowed in "
+                    + (aggForbidden != null ? aggForbidden : "this context")).withPosition(f.location() + 1);
+        }
+        if (f.distinct()) {
+            throw PgException.notSupported("DISTINCT in aggregate calls is not supported yet").withPosition(f.location() + 1);
+        }
+        Grouping g = grouping;
+        AggCall call;
+        if (f.star()) {
+            if (!name.equals("count")) {
+                throw PgException.error(SqlState.WRONG_OBJECT_TYPE, name + "(*) specified, but " + name
+                        + " is not an aggregate function").withPosition(f.location() + 1);
+            }
+            call = new AggCall(AggCall.Kind.COUNT_STAR, null, Types.INT8, null);
+        } else {
+            List<Expr> args = new ArrayList<>();
+            g.insideAgg = true;
+            try {
+                for (ExprNode a : f.args()) {
+                    args.add(analyze(a));
+                }
+            } finally {
+                g.insideAgg = false;
+            }
+            int[] actual = new int[args.size()];
+            for (int i = 0; i < actual.length; i++) {
+                actual[i] = args.get(i).type;
+            }
+            if (args.size() != 1) {
+                throw PgException.error(SqlState.UNDEFINED_FUNCTION, "function " + signature(name, actual) + " does not exist")
+                        .withHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+                        .withPosition(f.location() + 1);
+            }
+            Expr arg = args.get(0);
+            int t = arg.type;
+            if (name.equals("count")) {
+                call = new AggCall(AggCall.Kind.COUNT, arg, Types.INT8, null);
+            } else {
+                if (t == Types.UNKNOWN) {
+                    throw PgException.error(SqlState.AMBIGUOUS_FUNCTION, "function " + signature(name, actual) + " is not unique")
+                            .withHint("Could not choose a best candidate function. You might need to add explicit type casts.")
+                            .withPosition(f.location() + 1);
+                }
+                call = switch (name) {
+                    case "sum" -> switch (t) {
+                        case Types.INT2, Types.INT4 -> new AggCall(AggCall.Kind.SUM_INT, arg, Types.INT8, null);
+                        case Types.INT8, Types.NUMERIC -> new AggCall(AggCall.Kind.SUM_NUMERIC, arg, Types.NUMERIC, null);
+                        case Types.FLOAT4 -> new AggCall(AggCall.Kind.SUM_FLOAT4, arg, Types.FLOAT4, null);
+                        case Types.FLOAT8 -> new AggCall(AggCall.Kind.SUM_FLOAT8, arg, Types.FLOAT8, null);
+                        default -> null;
+                    };
+                    case "avg" -> switch (t) {
+                        case Types.INT2, Types.INT4, Types.INT8, Types.NUMERIC -> new AggCall(AggCall.Kind.AVG_NUMERIC, arg, Types.NUMERIC, null);
+                        case Types.FLOAT4, Types.FLOAT8 -> new AggCall(AggCall.Kind.AVG_FLOAT, arg, Types.FLOAT8, null);
+                        default -> null;
+                    };
+                    default -> {
+                        if (t == Types.VARCHAR || t == Types.NAME) {
+                            arg = coerce(arg, Types.TEXT, -1, Casts.Context.IMPLICIT, leftmost(f.args().get(0)), null);
+                            t = Types.TEXT;
+                        }
+                        Comparator<Object> cmp = Operators.comparator(t);
+                        yield cmp == null || t == Types.BYTEA || t == Types.UUID ? null
+                                : new AggCall(name.equals("min") ? AggCall.Kind.MIN : AggCall.Kind.MAX, arg, t, cmp);
+                    }
+                };
+                if (call == null) {
+                    throw PgException.error(SqlState.UNDEFINED_FUNCTION, "function " + signature(name, actual) + " does not exist")
+                            .withHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+                            .withPosition(f.location() + 1);
+                }
+            }
+        }
+        g.aggs.add(call);
+        return new Expr.Var(call.resultType(), -1, g.keys.size() + g.aggs.size() - 1);
     }
 
     private static void checkDuplicateAlias(List<RangeEntry> entries, RangeEntry e) {
@@ -795,6 +1101,9 @@ public final class Analyzer {
         ScanNode.Function scan;
         int type;
         int typmod = -1;
+        String savedForbidden = aggForbidden;
+        aggForbidden = "functions in FROM";
+        try {
         if (schemaOk && name.equals("generate_series") && !f.star() && !f.distinct()) {
             List<Expr> args = new ArrayList<>();
             for (ExprNode a : f.args()) {
@@ -838,6 +1147,9 @@ public final class Analyzer {
             type = call.type;
             typmod = call.typmod;
             scan = new ScanNode.Function(ScanNode.FunctionKind.SCALAR, new Expr[] {call}, rf.ordinality());
+        }
+        } finally {
+            aggForbidden = savedForbidden;
         }
         RangeEntry e = new RangeEntry();
         e.refname = rf.alias() != null ? rf.alias() : name;
@@ -918,9 +1230,11 @@ public final class Analyzer {
             List<RangeEntry> saved = scope;
             scope = entries;
             try {
+                aggForbidden = "JOIN conditions";
                 quals = coerceToBool(analyze(j.quals()), j.quals(), "JOIN/ON");
             } finally {
                 scope = saved;
+                aggForbidden = null;
             }
         }
         boolean outerJoin = j.type() != JoinExpr.JoinType.INNER;
@@ -999,6 +1313,14 @@ public final class Analyzer {
 
     /** Analyzes one expression. */
     public Expr analyze(ExprNode n) {
+        if (grouping != null && !grouping.insideAgg) {
+            Expr g = groupedRef(n);
+            if (g != null) {
+                return g;
+            }
+        } else if (n instanceof ExprNode.FuncCall f && isAggregateName(f)) {
+            return aggregate(f);
+        }
         switch (n) {
             case ExprNode.Const c:
                 return constant(c);
