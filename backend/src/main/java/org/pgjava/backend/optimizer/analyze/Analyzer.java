@@ -553,6 +553,7 @@ public final class Analyzer {
                 }
                 for (RangeEntry e : starEntries(cr)) {
                     for (int c = 0; c < e.colNames.size(); c++) {
+                        requireSupported(e.types[c], cr.location());
                         targets.add(grouped ? analyze(new ExprNode.ColumnRef(List.of(e.refname, e.colNames.get(c)), cr.location()))
                                 : new Expr.Var(e.types[c], e.typmods[c], e.offset + c));
                         nodes.add(cr);
@@ -998,6 +999,7 @@ public final class Analyzer {
                         throw PgException.error(SqlState.AMBIGUOUS_COLUMN, "column reference \"" + col + "\" is ambiguous")
                                 .withPosition(c.location() + 1);
                     }
+                    requireSupported(e.types[i], c.location());
                     found = new Expr.Var(e.types[i], e.typmods[i], e.offset + i);
                 }
             }
@@ -1020,6 +1022,7 @@ public final class Analyzer {
             throw PgException.error(SqlState.AMBIGUOUS_COLUMN, "column reference \"" + col + "\" is ambiguous")
                     .withPosition(c.location() + 1);
         }
+        requireSupported(e.types[i], c.location());
         return new Expr.Var(e.types[i], e.typmods[i], e.offset + i);
     }
 
@@ -1063,7 +1066,6 @@ public final class Analyzer {
         List<String> colNames = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             RelationColumn c = cols.get(i);
-            requireSupported(c.typeOid(), rv.location());
             colNames.add(c.name());
             e.types[i] = c.typeOid();
             e.typmods[i] = c.typmod();
