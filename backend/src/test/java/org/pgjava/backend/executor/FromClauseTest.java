@@ -467,4 +467,19 @@ class FromClauseTest {
             assertEquals(run == 0 ? List.of("cid", "eve") : List.of("eve"), out);
         }
     }
+
+    @Test
+    void combinations() {
+        assertEquals(List.of("5|5|eve|ops|70|3", "4|4|dee||95|2"), rows("select id, * from emp order by id desc limit 2"));
+        assertEquals(List.of("ann", "bob"), rows("select name from emp group by name order by count(*) desc, name limit 2"));
+        assertEquals(List.of("5", "3"), rows("select count(*) from emp union all select count(*) from dept"));
+        assertEquals(List.of("1"), rows("select distinct 1"));
+        assertEquals(List.of("-5", "-4"), rows("select id * -1 as id from emp order by id limit 2"));
+        assertEquals(List.of("ann", "bob", "cid", "dee", "eng", "eve", "hr", "ops"),
+                rows("select name from emp union select dname from dept order by 1"));
+        assertEquals(List.of("eng|2", "ops|2", "hr|0"), rows("select d.dname, count(e.id) from dept d left join emp e "
+                + "on e.dept = d.dname group by d.dname order by 2 desc, 1"));
+        assertEquals(List.of("1|ann|eng|100.50||1"),
+                rows("select e.* , d.floor from emp e, dept d where d.dname = e.dept and e.id = 1"));
+    }
 }

@@ -354,6 +354,9 @@ public final class Analyzer {
                 String name = cr.fields().get(0);
                 for (int i = 0; i < p.names.size(); i++) {
                     if (p.names.get(i).equals(name)) {
+                        if (col >= 0 && p.from != null && sameColumn(p.rows.get(0)[col], p.rows.get(0)[i])) {
+                            continue;
+                        }
                         if (col >= 0) {
                             throw PgException.error(SqlState.AMBIGUOUS_COLUMN, "ORDER BY \"" + name + "\" is ambiguous")
                                     .withPosition(cr.location() + 1);
