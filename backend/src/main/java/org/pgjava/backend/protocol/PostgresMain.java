@@ -241,13 +241,27 @@ public final class PostgresMain {
                     execSimpleQuery(query);
                     sendReadyForQuery = true;
                 }
-                case 'P' -> execParse();
-                case 'B' -> execBind();
-                case 'E' -> execExecute();
-                case 'D' -> execDescribe();
+                case 'P' -> {
+                    session.enableStatementTimeout();   // runs from the first query message until Execute completes or Sync
+                    execParse();
+                }
+                case 'B' -> {
+                    session.enableStatementTimeout();
+                    execBind();
+                }
+                case 'E' -> {
+                    session.enableStatementTimeout();
+                    execExecute();
+                    session.disableStatementTimeout();
+                }
+                case 'D' -> {
+                    session.enableStatementTimeout();
+                    execDescribe();
+                }
                 case 'C' -> execClose();
                 case 'S' -> {
                     in.end();
+                    session.disableStatementTimeout();
                     session.finishCommand();
                     syncClientEncoding();
                     sendReadyForQuery = true;
@@ -300,6 +314,7 @@ public final class PostgresMain {
         } catch (PgException ignored) {
             session.discardNotices();
         }
+        session.disableStatementTimeout();
         session.abortCurrentTransaction();
         syncClientEncoding();
         out.errorOrNotice(e);
@@ -361,6 +376,7 @@ public final class PostgresMain {
         boolean implicitBlock = parsed.size() > 1;
         for (int i = 0; i < parsed.size(); i++) {
             RawStatement raw = parsed.get(i);
+            session.enableStatementTimeout();   // PostgreSQL 13+: per statement of a multi-statement Query
             session.startStatement(raw, implicitBlock);
             activity(Session.activityOf(query, raw));
             Portal portal = session.prepareSimpleStatement(query, raw);
@@ -369,6 +385,7 @@ public final class PostgresMain {
                 if (stmt.returnsRows()) out.rowDescription(stmt.columns(), null);
                 String tag = runPortal(portal, 0);
                 session.finishStatement(raw, i == parsed.size() - 1, implicitBlock);
+                session.disableStatementTimeout();
                 syncClientEncoding();
                 if (tag != null) out.commandComplete(tag);
             } finally {
