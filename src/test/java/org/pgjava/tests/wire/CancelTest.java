@@ -90,6 +90,32 @@ class CancelTest {
     }
 
     @Test
+    void idleTimeoutsEndTheSession() throws Exception {
+        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+            s.execute("SET idle_in_transaction_session_timeout = 300");
+            c.setAutoCommit(false);
+            s.executeQuery("SELECT 1").close();   // now idle in transaction
+            Thread.sleep(1200);
+            SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT 2"));
+            assertEquals("25P03", e.getSQLState(), e.getMessage());
+            assertTrue(e.getMessage().contains("terminating connection due to idle-in-transaction timeout"));
+        }
+        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+            s.execute("SET idle_session_timeout = 300");
+            Thread.sleep(1200);
+            SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT 2"));
+            assertEquals("57P05", e.getSQLState(), e.getMessage());
+        }
+        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+            s.execute("SET idle_in_transaction_session_timeout = 300");
+            Thread.sleep(600);   // idle outside a transaction block: that timeout does not apply
+            try (ResultSet rs = s.executeQuery("SELECT 3")) {
+                assertTrue(rs.next());
+            }
+        }
+    }
+
+    @Test
     void cancelRequestWithWrongKeyDoesNothing() throws Exception {
         try (Connection c = server.connect(); Statement s = c.createStatement()) {
             int backend = pid(c);

@@ -186,6 +186,23 @@ public final class PostgresMain {
     }
 
     /**
+     * After ReadyForQuery: waits for the client's next message within idle_in_transaction_session_timeout
+     * (inside a transaction block) or idle_session_timeout (outside), as PostgreSQL arms them only when it
+     * has sent ReadyForQuery. Returns the FATAL to end the session with when the time passes, else null.
+     */
+    private PgException awaitNextMessage(TransactionStatus status) throws IOException {
+        boolean inBlock = status != TransactionStatus.IDLE;
+        int ms = session.idleTimeoutMillis(inBlock);
+        if (ms <= 0 || in.hasBufferedInput() || channel.awaitReadable(ms)) {
+            return null;
+        }
+        return inBlock
+                ? PgException.fatal(SqlState.IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
+                        "terminating connection due to idle-in-transaction timeout")
+                : PgException.fatal(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout");
+    }
+
+    /**
      * Reads and processes one message (PostgresMain's loop body).
      *
      * @return non-null when the session ends
@@ -199,6 +216,10 @@ public final class PostgresMain {
             out.flush();
             sendReadyForQuery = false;
             activity(status.idleActivity());
+            PgException idleTimeout = awaitNextMessage(status);
+            if (idleTimeout != null) {
+                return fatal(idleTimeout);
+            }
         }
         int type = in.readType();
         session.forgetCancel();   // a cancel that arrived while idle is forgotten, as in PostgreSQL

@@ -216,6 +216,14 @@ public final class Session {
         statementTimeoutPending = false;
     }
 
+    /**
+     * The idle limit that applies while waiting for the client's next command: idle_in_transaction_session_timeout
+     * inside a transaction block, idle_session_timeout outside; 0 = none. In milliseconds.
+     */
+    public int idleTimeoutMillis(boolean inTransactionBlock) {
+        return settings.getInt(inTransactionBlock ? "idle_in_transaction_session_timeout" : "idle_session_timeout");
+    }
+
     /** Drops a cancel that arrived while the session was idle (PostgreSQL forgets those). */
     public void forgetCancel() {
         cancelPending = false;
