@@ -14,6 +14,7 @@ import org.pgjava.postmaster.pool.PoolConfig;
 import org.pgjava.postmaster.startup.BackendHandoff;
 import org.pgjava.shmem.handoff.HandoffServer;
 import org.pgjava.shmem.handoff.HandoffSocketPath;
+import org.pgjava.shmem.os.LibC;
 import org.pgjava.shmem.os.ProcessControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,8 +129,10 @@ public final class PostmasterMain {
         try {
             pm.start();
         } catch (PgException e) {
-            LOG.error(org.slf4j.MarkerFactory.getMarker("FATAL"), "{}{}", e.getMessage(),
-                    e.hint() == null ? "" : "\nHINT:  " + e.hint());
+            LOG.error(org.slf4j.MarkerFactory.getMarker("FATAL"), "{}", e.getMessage());
+            if (e.hint() != null) {
+                LOG.error(org.slf4j.MarkerFactory.getMarker("HINT"), "{}", e.hint());
+            }
             pm.cleanupAfterFailedStart();
             return 1;
         } catch (Exception e) {
@@ -178,7 +181,8 @@ public final class PostmasterMain {
         String opts = s.getString("backend_jvm_options");
         List<String> jvm = opts == null || opts.isBlank() ? List.of() : Arrays.asList(opts.trim().split("\\s+"));
         return new PoolConfig(s.getInt("standby_backends"), s.getBool("backend_reuse"),
-                s.getInt("backend_max_clients"), jvm, s.getInt("backend_startup_timeout"));
+                s.getInt("backend_max_clients"), jvm, s.getInt("backend_startup_timeout"),
+                s.getInt("backend_idle_timeout") * 1000L);
     }
 
     private void start() throws Exception {
@@ -205,13 +209,14 @@ public final class PostmasterMain {
         pool = new BackendPool(command, poolConfig(settings), random);
         state.setPool(pool);
         handoffServer = HandoffServer.start(socketPath, pool);
-        pool.replenish();
         listeners = new ClientListeners(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
         listeners.open(settings.getString("listen_addresses"), port, settings.getString("unix_socket_directories"),
                 settings.getInt("unix_socket_permissions"), dataDir, state, new BackendHandoff(pool));
         installSignals();
         pidFile.setStatus(PidFile.STATUS_READY);
         LOG.info("database system is ready to accept connections");
+        pool.replenish(); // after the listeners: starting JVMs would otherwise compete with our own start
+        pool.prepareAotCache();
     }
 
     /** DIR/postmaster.opts, as PostgreSQL writes it: the command line, shown by pg_ctl status. */
@@ -228,6 +233,9 @@ public final class PostmasterMain {
     }
 
     private void installSignals() {
+        for (int sig : new int[]{LibC.SIGHUP, LibC.SIGTERM, LibC.SIGINT, LibC.SIGUSR2}) {
+            ProcessControl.resetToDefault(sig);
+        }
         Signal.handle(new Signal("HUP"), s -> signalWorker.execute(this::reload));
         Signal.handle(new Signal("TERM"), s -> signalWorker.execute(() -> shutdown("smart")));
         Signal.handle(new Signal("INT"), s -> signalWorker.execute(() -> shutdown("fast")));
@@ -264,8 +272,8 @@ public final class PostmasterMain {
         }
         state.replace(fresh, rules);
         pool.reconfigure(poolConfig(fresh));
-        for (int pid : pool.activePids()) {
-            ProcessControl.signal(pid, org.pgjava.shmem.os.LibC.SIGHUP);
+        for (int pid : pool.announcedPids()) {
+            ProcessControl.signal(pid, LibC.SIGHUP);
         }
     }
 
@@ -312,6 +320,7 @@ public final class PostmasterMain {
         try {
             listeners.closeListeners();
             handoffServer.close();
+            deleteHandoffDirectory();
         } finally {
             pidFile.remove();
             LOG.info("database system is shut down");

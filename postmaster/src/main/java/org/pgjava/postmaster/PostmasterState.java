@@ -2,6 +2,7 @@ package org.pgjava.postmaster;
 
 import org.pgjava.catalog.authfile.AuthData;
 import org.pgjava.catalog.authfile.AuthFile;
+import org.pgjava.catalog.authfile.MockAuthNonce;
 import org.pgjava.conf.Settings;
 import org.pgjava.conf.hba.HbaFile;
 import org.pgjava.conf.hba.HbaRule;
@@ -35,6 +36,7 @@ public final class PostmasterState implements StartupPolicy {
     private volatile List<HbaRule> hbaRules;
     private volatile BackendPool pool;
     private volatile boolean shuttingDown;
+    private final byte[] mockAuthNonce;
     private AuthData authData;
     private FileTime authStamp;
 
@@ -48,6 +50,7 @@ public final class PostmasterState implements StartupPolicy {
         this.slots = new ConnectionSlots(settings.getInt("max_connections"),
                 settings.getInt("superuser_reserved_connections"));
         this.hbaRules = HbaFile.parse(hbaPath(settings));
+        this.mockAuthNonce = readMockNonce(dataDir);
         authData();
     }
 
@@ -122,6 +125,22 @@ public final class PostmasterState implements StartupPolicy {
         if (p != null && !p.cancel(pid, secret)) {
             LOG.debug("cancel request for unknown backend PID {} ignored", pid);
         }
+    }
+
+    private static byte[] readMockNonce(Path dataDir) {
+        try {
+            return MockAuthNonce.read(dataDir);
+        } catch (org.pgjava.conf.errors.PgException e) {
+            if (e.sqlState() == org.pgjava.conf.errors.SqlState.UNDEFINED_FILE) {
+                return new byte[0]; // data directory from an initdb that did not write one
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public byte[] mockAuthNonce() {
+        return mockAuthNonce;
     }
 
     @Override

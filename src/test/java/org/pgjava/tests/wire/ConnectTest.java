@@ -59,7 +59,7 @@ class ConnectTest {
     void psqlMultipleStatementsAndErrors() {
         ProcessResult r = server.psql("-c", "SELECT 1; SELECT 2");
         assertEquals(0, r.exitCode(), r.all());
-        assertEquals("2", r.stdout().trim(), "psql -c prints the last result");
+        assertEquals("1\n2", r.stdout().trim(), "psql 15 -c prints every statement's result");
         ProcessResult bad = server.psql("-v", "VERBOSITY=verbose", "-c", "SELEC 1");
         assertEquals(1, bad.exitCode(), bad.all());
         assertTrue(bad.stderr().contains("42601"), bad.stderr());

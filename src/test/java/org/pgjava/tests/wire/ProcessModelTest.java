@@ -79,6 +79,22 @@ class ProcessModelTest {
     }
 
     @Test
+    void killedBackendCostsOnlyItsOwnClient() throws Exception {
+        try (Connection victim = server.connect(); Connection other = server.connect()) {
+            int victimPid = backendPid(victim);
+            int otherPid = backendPid(other);
+            ProcessHandle.of(victimPid).orElseThrow().destroyForcibly(); // kill -9
+            assertTrue(PgJavaServer.waitFor(() -> ProcessHandle.of(victimPid).isEmpty(), Duration.ofSeconds(10)));
+            assertEquals(otherPid, backendPid(other), "the other session keeps its own process and works");
+            try (Connection fresh = server.connect()) {
+                assertTrue(backendPid(fresh) > 0, "new clients are served");
+            }
+            assertTrue(server.log().contains("server process (PID " + victimPid + ") was terminated by signal 9"),
+                    "the postmaster logs the crash like PostgreSQL:\n" + server.log());
+        }
+    }
+
+    @Test
     void postmasterTitleAndStandbys() {
         String title = PgJavaServer.commandLine(server.postmasterPid());
         assertTrue(title.startsWith("pgjava: postmaster"), "postmaster title: " + title);

@@ -13,8 +13,16 @@ public interface PlannedStatement {
     /** The OIDs of parameters $1..$n, with unspecified ones inferred by the analyzer (unknown -> text). */
     int[] parameterTypes();
 
-    /** The result columns; empty when the statement returns no rows (the protocol answers NoData). */
+    /** The result columns (possibly none, as for {@code SELECT;}). */
     List<ResultColumn> resultColumns();
+
+    /**
+     * True when the statement returns rows — RowDescription and DataRows, even with zero columns
+     * ({@code SELECT;} returns one row of no columns); false for statements that answer NoData.
+     */
+    default boolean returnsRows() {
+        return !resultColumns().isEmpty();
+    }
 
     /**
      * Starts an execution.
@@ -24,4 +32,15 @@ public interface PlannedStatement {
      * @throws PgException for errors detected before the first row
      */
     QueryRun start(Object[] params, SessionContext ctx);
+
+    /**
+     * Completes planning if it was deferred (plans from {@code Planner.analyze}): evaluates constant
+     * expressions, so their errors (22012 division by zero, 22003 out of range) are thrown now. PostgreSQL
+     * does this at Bind. Idempotent; {@link #start} calls it too. Plans from {@code Planner.plan} are
+     * already complete.
+     *
+     * @throws PgException errors of constant expressions
+     */
+    default void finishPlanning(SessionContext ctx) {
+    }
 }

@@ -5,12 +5,11 @@ import java.util.List;
 import org.pgjava.backend.executor.PlannedStatement;
 import org.pgjava.backend.executor.ResultColumn;
 import org.pgjava.backend.executor.ResultPlan;
-import org.pgjava.backend.executor.expr.Expr;
-import org.pgjava.backend.parser.RawStatement;
-import org.pgjava.backend.parser.analyze.Analyzer;
-import org.pgjava.backend.parser.analyze.Types;
-import org.pgjava.backend.parser.nodes.SelectStmt;
-import org.pgjava.backend.parser.nodes.UtilityStatement;
+import org.pgjava.backend.nodes.RawStatement;
+import org.pgjava.backend.optimizer.analyze.Analyzer;
+import org.pgjava.backend.optimizer.analyze.Types;
+import org.pgjava.backend.nodes.SelectStmt;
+import org.pgjava.backend.nodes.UtilityStatement;
 import org.pgjava.backend.utils.SessionContext;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.SqlState;
@@ -25,11 +24,33 @@ public final class Planner {
     }
 
     /**
+     * Analyzes and plans a statement, evaluating constant expressions now (PostgreSQL raises errors in
+     * constant expressions such as {@code 1/0} while planning, before any RowDescription).
+     *
      * @param paramTypes OIDs the client specified for $1..$n (Parse message); 0 or missing entries are
-     *                   inferred from context, and unknown ones default to text
+     *                   inferred from context, and unknown ones default to text. Pass null for the simple
+     *                   Query protocol, where a statement has no parameters ($1 is then 42P02
+     *                   "there is no parameter $1", as in PostgreSQL)
      * @throws PgException analysis errors (42703, 42883, 42804, ...) with positions; 0A000 for what is not built
      */
     public static PlannedStatement plan(RawStatement stmt, int[] paramTypes, SessionContext ctx) {
+        PlannedStatement p = analyze(stmt, paramTypes, ctx);
+        try {
+            p.finishPlanning(ctx);
+        } catch (StackOverflowError e) {
+            throw org.pgjava.backend.utils.StackDepth.limitExceeded();
+        }
+        return p;
+    }
+
+    /**
+     * Parse analysis only (what PostgreSQL does at Parse): names, types, operators, functions and
+     * parameter types are resolved and their errors thrown; constant folding, and so run-time errors in
+     * constant expressions, are deferred to the first {@link PlannedStatement#start} (PostgreSQL plans an
+     * extended-protocol statement at Bind: call {@link PlannedStatement#finishPlanning} there). Same
+     * parameters and errors as {@link #plan}.
+     */
+    public static PlannedStatement analyze(RawStatement stmt, int[] paramTypes, SessionContext ctx) {
         if (stmt.stmt() instanceof UtilityStatement) {
             throw PgException.error(SqlState.INTERNAL_ERROR, "utility statements are not planned");
         }
@@ -37,13 +58,17 @@ public final class Planner {
             throw PgException.notSupported("this statement is not supported yet").withPosition(stmt.location() + 1);
         }
         Analyzer analyzer = new Analyzer(paramTypes, ctx);
-        Analyzer.Query q = analyzer.analyzeSelect(select);
+        Analyzer.Query q;
+        try {
+            q = analyzer.analyzeSelect(select);
+        } catch (StackOverflowError e) {
+            throw org.pgjava.backend.utils.StackDepth.limitExceeded();
+        }
         List<ResultColumn> cols = new ArrayList<>(q.columnNames().size());
         for (int i = 0; i < q.columnNames().size(); i++) {
             int type = q.columnTypes().get(i);
             cols.add(new ResultColumn(q.columnNames().get(i), 0, (short) 0, type, Types.typlen(type), q.columnTypmods().get(i)));
         }
-        Expr[][] rows = q.rows().toArray(new Expr[0][]);
-        return new ResultPlan(analyzer.paramTypes(), cols, rows, q.where(), q.limit(), q.offset());
+        return new ResultPlan(analyzer.paramTypes(), cols, q.source(), q.sort(), q.limit(), q.offset());
     }
 }

@@ -150,7 +150,7 @@ public final class Lexer {
             return new Token(Token.Kind.XCONST, v, false, start, pos);
         }
         if ((c == 'u' || c == 'U') && peek(1) == '&' && (peek(2) == '\'' || peek(2) == '"')) {
-            throw PgException.notSupported("Unicode escape strings (U&) are not supported yet").withPosition(start + 1);
+            return unicodeEscaped(start);
         }
         if (c == '\'') {
             pos++;
@@ -390,6 +390,106 @@ public final class Lexer {
             throw PgException.notSupported("non-ASCII byte escapes in E'' strings are not supported yet").withPosition(start + 1);
         }
         sb.append((char) v);
+    }
+
+    /**
+     * U&'...' string or U&"..." identifier, with an optional UESCAPE 'c' clause; escapes are \XXXX and
+     * \+XXXXXX (or the chosen escape character), a doubled escape character stands for itself.
+     */
+    private Token unicodeEscaped(int start) {
+        boolean ident = src.charAt(start + 2) == '"';
+        pos = start + 3;
+        int bodyStart = pos;
+        String raw;
+        if (ident) {
+            StringBuilder sb = new StringBuilder();
+            while (true) {
+                if (pos >= n) {
+                    throw error("unterminated quoted identifier", src.substring(start), start);
+                }
+                char d = src.charAt(pos++);
+                if (d == '"') {
+                    if (pos < n && src.charAt(pos) == '"') {
+                        sb.append('"');
+                        pos++;
+                    } else {
+                        break;
+                    }
+                } else {
+                    sb.append(d);
+                }
+            }
+            raw = sb.toString();
+        } else {
+            raw = quotedString(start, false);
+        }
+        int end = pos;
+        char esc = '\\';
+        // optional UESCAPE 'c'
+        int save = pos;
+        skipWhitespace();
+        if (pos + 7 <= n && src.regionMatches(true, pos, "uescape", 0, 7)
+                && (pos + 7 == n || !isIdentCont(src.charAt(pos + 7)))) {
+            pos += 7;
+            skipWhitespace();
+            if (pos < n && src.charAt(pos) == '\'') {
+                int escStart = pos;
+                pos++;
+                String e = quotedString(escStart, false);
+                if (e.length() != 1 || Character.digit(e.charAt(0), 16) >= 0 || e.charAt(0) == '+' || e.charAt(0) == '\''
+                        || e.charAt(0) == '"' || isSpace(e.charAt(0))) {
+                    throw error("invalid Unicode escape character", src.substring(escStart, pos), escStart);
+                }
+                esc = e.charAt(0);
+                end = pos;
+            } else {
+                throw PgException.error(SqlState.SYNTAX_ERROR, "UESCAPE must be followed by a simple string literal")
+                        .withPosition(pos + 1);
+            }
+        } else {
+            pos = save;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < raw.length(); i++) {
+            char ch = raw.charAt(i);
+            if (ch != esc) {
+                out.append(ch);
+                continue;
+            }
+            int errPos = bodyStart + i + 1;
+            if (i + 1 < raw.length() && raw.charAt(i + 1) == esc) {
+                out.append(esc);
+                i++;
+                continue;
+            }
+            int digits = 4;
+            int k = i + 1;
+            if (k < raw.length() && raw.charAt(k) == '+') {
+                digits = 6;
+                k++;
+            }
+            int v = 0;
+            for (int j = 0; j < digits; j++) {
+                if (k + j >= raw.length() || Character.digit(raw.charAt(k + j), 16) < 0) {
+                    throw PgException.error(SqlState.SYNTAX_ERROR, "invalid Unicode escape")
+                            .withHint("Unicode escapes must be \\XXXX or \\+XXXXXX.").withPosition(errPos);
+                }
+                v = v * 16 + Character.digit(raw.charAt(k + j), 16);
+            }
+            if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+                throw PgException.error(SqlState.SYNTAX_ERROR, "invalid Unicode escape value").withPosition(errPos);
+            }
+            out.appendCodePoint(v);
+            i = k + digits - 1;
+        }
+        pos = end;
+        if (ident) {
+            if (out.isEmpty()) {
+                throw error("zero-length delimited identifier", src.substring(start, end), start);
+            }
+            return new Token(Token.Kind.IDENT, truncateIdentifier(out.toString()), true, start, end);
+        }
+        return new Token(Token.Kind.SCONST, out.toString(), false, start, end);
     }
 
     /** Dollar-quoted string starting at '$'; null if this '$' does not open one. */

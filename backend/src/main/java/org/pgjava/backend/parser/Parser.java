@@ -1,7 +1,10 @@
 package org.pgjava.backend.parser;
 
+import org.pgjava.backend.nodes.RawStatement;
 import java.util.List;
+import org.pgjava.backend.utils.StackDepth;
 import org.pgjava.conf.errors.PgException;
+import org.pgjava.conf.errors.SqlState;
 
 /**
  * Entry point of the hand-written recursive-descent parser for PostgreSQL's SQL dialect: {@link Lexer}
@@ -21,6 +24,10 @@ public final class Parser {
      *                     {@code syntax error at end of input}; 0A000 for statements not built yet
      */
     public static List<RawStatement> parse(String query) {
-        return new SqlParser(query).parseAll();
+        try {
+            return new SqlParser(query).parseAll();
+        } catch (StackOverflowError e) {
+            throw StackDepth.limitExceeded();
+        }
     }
 }

@@ -3,17 +3,18 @@ package org.pgjava.backend.parser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.pgjava.backend.parser.nodes.DiscardStmt;
-import org.pgjava.backend.parser.nodes.ExprNode;
-import org.pgjava.backend.parser.nodes.Node;
-import org.pgjava.backend.parser.nodes.RangeVar;
-import org.pgjava.backend.parser.nodes.ResTarget;
-import org.pgjava.backend.parser.nodes.SelectStmt;
-import org.pgjava.backend.parser.nodes.SortBy;
-import org.pgjava.backend.parser.nodes.TransactionStmt;
-import org.pgjava.backend.parser.nodes.TypeName;
-import org.pgjava.backend.parser.nodes.VariableSetStmt;
-import org.pgjava.backend.parser.nodes.VariableShowStmt;
+import org.pgjava.backend.nodes.DiscardStmt;
+import org.pgjava.backend.nodes.ExprNode;
+import org.pgjava.backend.nodes.Node;
+import org.pgjava.backend.nodes.RawStatement;
+import org.pgjava.backend.nodes.RangeVar;
+import org.pgjava.backend.nodes.ResTarget;
+import org.pgjava.backend.nodes.SelectStmt;
+import org.pgjava.backend.nodes.SortBy;
+import org.pgjava.backend.nodes.TransactionStmt;
+import org.pgjava.backend.nodes.TypeName;
+import org.pgjava.backend.nodes.VariableSetStmt;
+import org.pgjava.backend.nodes.VariableShowStmt;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.SqlState;
 
@@ -104,6 +105,11 @@ final class SqlParser {
 
     private static PgException notSupported(String what, Token at) {
         return PgException.notSupported(what + " is not supported yet").withPosition(at.start() + 1);
+    }
+
+    /** 0A000 for a feature named in the plural ("subqueries are not supported yet"). */
+    private static PgException notSupportedPlural(String what, Token at) {
+        return PgException.notSupported(what + " are not supported yet").withPosition(at.start() + 1);
     }
 
     // ------------------------------------------------------------------ statements
@@ -492,9 +498,11 @@ final class SqlParser {
     }
 
     /**
-     * SET TRANSACTION modes / SET SESSION CHARACTERISTICS AS TRANSACTION modes: one VariableSetStmt named
-     * {@code stmtName} whose args are (setting name, value) pairs in the order written, e.g.
-     * ["transaction_isolation", "serializable", "transaction_read_only", "on"].
+     * SET TRANSACTION modes / SET SESSION CHARACTERISTICS AS TRANSACTION modes. With one mode this is the
+     * plain setting, e.g. SET transaction_isolation = 'serializable' (or default_transaction_isolation for
+     * SESSION CHARACTERISTICS). With several modes it is one VariableSetStmt named {@code stmtName}
+     * ("transaction" or "session_characteristics") whose args are (setting name, value) pairs in the
+     * order written, e.g. ["transaction_isolation", "serializable", "transaction_read_only", "on"].
      */
     private Node transactionSet(String stmtName, String prefix, int location) {
         List<String> modes = parseTransactionModes();
@@ -510,6 +518,9 @@ final class SqlParser {
                 case "not deferrable" -> { args.add(prefix + "transaction_deferrable"); args.add("off"); }
                 default -> { args.add(prefix + "transaction_isolation"); args.add(m.substring("isolation level ".length())); }
             }
+        }
+        if (args.size() == 2) {
+            return new VariableSetStmt(VariableSetStmt.Kind.SET_VALUE, args.get(0), List.of(args.get(1)), false, location);
         }
         return new VariableSetStmt(VariableSetStmt.Kind.SET_VALUE, stmtName, List.copyOf(args), false, location);
     }
@@ -732,7 +743,7 @@ final class SqlParser {
                 names.add(colLabel());
             }
             if (is(Token.Kind.LPAREN)) {
-                throw notSupported("functions in FROM", t);
+                throw notSupportedPlural("functions in FROM", t);
             }
             String alias = null;
             if (acceptKw("as")) {
@@ -741,7 +752,7 @@ final class SqlParser {
                 alias = colId();
             }
             if (is(Token.Kind.LPAREN)) {
-                throw notSupported("column aliases in FROM", cur());
+                throw notSupportedPlural("column aliases in FROM", cur());
             }
             if (isJoinWord()) {
                 throw notSupported("JOIN", cur());
@@ -1058,7 +1069,7 @@ final class SqlParser {
                 TypeName tn = parseTypeName();
                 e = new ExprNode.TypeCast(e, tn, t.start());
             } else if (is(Token.Kind.LBRACKET)) {
-                throw notSupported("array subscripts", cur());
+                throw notSupportedPlural("array subscripts", cur());
             } else {
                 return e;
             }
@@ -1106,15 +1117,15 @@ final class SqlParser {
             case LPAREN: {
                 advance();
                 if (isKw("select") || isKw("values") || isKw("with")) {
-                    throw notSupported("subqueries", t);
+                    throw notSupportedPlural("subqueries", t);
                 }
                 ExprNode e = parseExpr();
                 if (is(Token.Kind.COMMA)) {
-                    throw notSupported("row constructors", t);
+                    throw notSupportedPlural("row constructors", t);
                 }
                 expect(Token.Kind.RPAREN);
                 if (is(Token.Kind.DOT) || is(Token.Kind.LBRACKET)) {
-                    throw notSupported("field selection and subscripts", cur());
+                    throw notSupportedPlural("field selection and subscripts", cur());
                 }
                 return e;
             }
@@ -1273,7 +1284,7 @@ final class SqlParser {
             do {
                 if (cur().kind() == Token.Kind.IDENT && (peekTok(1).kind() == Token.Kind.EQUALS_GREATER
                         || peekTok(1).kind() == Token.Kind.COLON_EQUALS)) {
-                    throw notSupported("named arguments", cur());
+                    throw notSupportedPlural("named arguments", cur());
                 }
                 args.add(parseExpr());
             } while (accept(Token.Kind.COMMA));

@@ -39,6 +39,7 @@ final class TransactionBlock {
     private State state = State.NONE;
     private final List<Savepoint> savepoints = new ArrayList<>();
     private List<String> lastModes = List.of();
+    private boolean snapshotTaken;
 
     /**
      * @param settings         the session's settings (nesting levels follow the transaction)
@@ -70,12 +71,12 @@ final class TransactionBlock {
         return state == State.FAILED;
     }
 
-    /** ReadyForQuery status byte: 'I', 'T' or 'E'. */
-    char statusByte() {
+    /** The status ReadyForQuery reports: 'I', 'T' or 'E'. */
+    TransactionStatus status() {
         return switch (state) {
-            case NONE, STARTED -> 'I';
-            case IMPLICIT, BLOCK -> 'T';
-            case FAILED -> 'E';
+            case NONE, STARTED -> TransactionStatus.IDLE;
+            case IMPLICIT, BLOCK -> TransactionStatus.IN_BLOCK;
+            case FAILED -> TransactionStatus.FAILED;
         };
     }
 
@@ -84,6 +85,50 @@ final class TransactionBlock {
         if (state == State.NONE) {
             settings.atTransactionStart();
             state = State.STARTED;
+            snapshotTaken = false;
+        }
+    }
+
+    /** A query (not a utility statement) ran in this transaction: PostgreSQL's FirstSnapshotSet. */
+    void markSnapshotTaken() {
+        snapshotTaken = true;
+    }
+
+    /** True once a query ran in the current transaction. */
+    boolean snapshotTaken() {
+        return snapshotTaken;
+    }
+
+    /** True inside a savepoint (PostgreSQL's IsSubTransaction). */
+    boolean inSubtransaction() {
+        return !savepoints.isEmpty();
+    }
+
+    /**
+     * PREPARE TRANSACTION gid. Outside a block: WARNING 25P01 and tag "ROLLBACK" (nothing to prepare). In a
+     * failed block: rolls back, tag "ROLLBACK". In a block: pgjava cannot prepare transactions, so the block
+     * ends (rolled back) and the error is PostgreSQL's for max_prepared_transactions = 0, or 0A000 otherwise.
+     *
+     * @return the command tag
+     */
+    String prepare(boolean preparedTransactionsEnabled) {
+        switch (state) {
+            case BLOCK -> {
+                end(false);
+                if (preparedTransactionsEnabled) {
+                    throw PgException.notSupported("PREPARE TRANSACTION is not supported");
+                }
+                throw PgException.error(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, "prepared transactions are disabled")
+                        .withHint("Set max_prepared_transactions to a nonzero value.");
+            }
+            case FAILED -> {
+                end(false);
+                return "ROLLBACK";
+            }
+            default -> {
+                notices.add(noTransactionWarning());
+                return "ROLLBACK";
+            }
         }
     }
 
@@ -251,6 +296,7 @@ final class TransactionBlock {
         settings.atTransactionEnd(committed && state != State.FAILED);   // a no-op when already undone
         savepoints.clear();
         state = State.NONE;
+        snapshotTaken = false;
         onTransactionEnd.run();
     }
 

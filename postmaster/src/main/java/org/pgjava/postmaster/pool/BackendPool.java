@@ -22,8 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,9 +46,14 @@ public final class BackendPool implements HandoffServer.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(BackendPool.class);
 
     private final BackendCommand command;
+    private final BackendAotCache aotCache;
     private final SecureRandom random;
-    private final ExecutorService launcher = Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().name("backend-launcher").daemon().unstarted(r));
+    /**
+     * Work for the launcher thread. The thread never ends while the postmaster lives: PR_SET_PDEATHSIG in
+     * a child fires when the <em>thread</em> that forked it exits, so a pool thread that retires (or dies
+     * of an exception) would SIGKILL every backend it had started.
+     */
+    private final LinkedBlockingQueue<Runnable> launches = new LinkedBlockingQueue<>();
     private volatile PoolConfig config;
 
     private final Map<String, BackendProcess> byToken = new HashMap<>();
@@ -61,6 +65,7 @@ public final class BackendPool implements HandoffServer.Listener {
     private int launchesInFlight;
     private int consecutiveStartFailures;
     private boolean stopping;
+    private boolean aotBroken;
     private final CompletableFuture<Void> allGone = new CompletableFuture<>();
 
     private record Waiter(int databaseOid, CompletableFuture<BackendProcess> future) {
@@ -71,6 +76,60 @@ public final class BackendPool implements HandoffServer.Listener {
         this.command = command;
         this.config = config;
         this.random = random;
+        this.aotCache = BackendAotCache.locate(command.classPath());
+        Thread.ofPlatform().name("backend-launcher").daemon().start(this::launcherLoop);
+        Thread.ofPlatform().name("backend-idle-trimmer").daemon().start(this::trimmerLoop);
+    }
+
+    /** Once a second: {@link #retireIdleBackends(long)}. */
+    private void trimmerLoop() {
+        while (true) {
+            try {
+                Thread.sleep(1000);
+                retireIdleBackends(System.nanoTime());
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable t) {
+                LOG.error("backend idle trimmer: {}", t.toString());
+            }
+        }
+    }
+
+    /**
+     * Tells reused backends that have waited longer than backend_idle_timeout for a client of their
+     * database to exit, oldest first, keeping standby_backends idle ones per database: a burst of clients
+     * must not leave a crowd of idle JVMs behind.
+     *
+     * @return how many were told to exit
+     */
+    int retireIdleBackends(long nowNanos) {
+        List<BackendProcess> retired = new ArrayList<>();
+        synchronized (this) {
+            long limit = config.idleTimeoutMillis() * 1_000_000L;
+            for (Deque<BackendProcess> d : reusable.values()) {
+                // most recently returned first, so the longest idle are at the end
+                while (d.size() > config.standbyBackends() && nowNanos - d.peekLast().idleSinceNanos > limit) {
+                    BackendProcess b = d.pollLast();
+                    b.state = BackendProcess.State.EXITING;
+                    retired.add(b);
+                }
+            }
+        }
+        for (BackendProcess b : retired) {
+            LOG.debug("backend process (PID {}) idle longer than backend_idle_timeout: exits", b.pid());
+            b.link.requestExit();
+        }
+        return retired.size();
+    }
+
+    private void launcherLoop() {
+        while (true) {
+            try {
+                launches.take().run();
+            } catch (Throwable t) {
+                LOG.error("backend launcher: {}", t.toString());
+            }
+        }
     }
 
     /** Applies reloaded settings and starts or stops standbys to match. */
@@ -95,6 +154,26 @@ public final class BackendPool implements HandoffServer.Listener {
         }
         surplus.forEach(b -> b.link.requestExit());
         replenish();
+    }
+
+    /**
+     * Queues, behind the standbys already being started, the creation of the backend AOT cache when it is
+     * missing or stale (see {@link BackendAotCache}); backends started afterwards use it. Nothing happens
+     * when the postmaster does not run from a distribution or backend_jvm_options names its own cache.
+     */
+    public void prepareAotCache() {
+        if (aotCache == null || userManagesAot()) {
+            return;
+        }
+        launches.add(() -> {
+            if (!stopping) {
+                aotCache.refreshIfStale(command, config.jvmOptions());
+            }
+        });
+    }
+
+    private boolean userManagesAot() {
+        return config.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:AOTCache") || o.startsWith("-XX:AOTMode"));
     }
 
     /** Current settings. */
@@ -124,7 +203,10 @@ public final class BackendPool implements HandoffServer.Listener {
             }
         }
         if (b != null) {
+            LOG.debug("database {}: backend process (PID {}) taken from the pool", databaseOid, b.pid());
             f.complete(b);
+        } else {
+            LOG.debug("database {}: no idle backend process, client waits", databaseOid);
         }
         replenish();
         return f;
@@ -191,11 +273,11 @@ public final class BackendPool implements HandoffServer.Listener {
         return all.size();
     }
 
-    /** Pids of backends serving clients now. */
-    public synchronized List<Integer> activePids() {
+    /** Pids of backends that announced themselves (standby, idle or serving). */
+    public synchronized List<Integer> announcedPids() {
         List<Integer> pids = new ArrayList<>();
         for (BackendProcess b : all) {
-            if (b.state == BackendProcess.State.ACTIVE) {
+            if (b.state != BackendProcess.State.STARTING && b.state != BackendProcess.State.EXITING) {
                 pids.add(b.pid());
             }
         }
@@ -216,7 +298,7 @@ public final class BackendPool implements HandoffServer.Listener {
             launchesInFlight += toLaunch;
         }
         for (int i = 0; i < toLaunch; i++) {
-            launcher.execute(this::launchOne);
+            launches.add(this::launchOne);
         }
     }
 
@@ -248,13 +330,20 @@ public final class BackendPool implements HandoffServer.Listener {
             if (stopping) {
                 return;
             }
-            ProcessBuilder pb = new ProcessBuilder(command.command(config.jvmOptions()))
+            List<String> jvm = new ArrayList<>(config.jvmOptions());
+            List<String> aot = aotCache == null || aotBroken || userManagesAot() ? List.of() : aotCache.jvmOptions();
+            if (!aot.isEmpty()) {
+                jvm.removeIf(o -> o.startsWith("-Xshare")); // the JVM refuses -Xshare:* together with AOTCache
+                jvm.addAll(aot);
+            }
+            ProcessBuilder pb = new ProcessBuilder(command.command(jvm))
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
             command.fillEnvironment(pb.environment(), token);
             try {
                 b = new BackendProcess(pb.start(), token);
+                b.usedAotCache = !aot.isEmpty();
             } catch (IOException e) {
                 consecutiveStartFailures++;
                 LOG.error("could not start backend process: {}", e.getMessage());
@@ -312,7 +401,10 @@ public final class BackendPool implements HandoffServer.Listener {
                 b.slot = null;
             }
             PoolConfig c = config;
-            keep = reusableNow && c.reuse() && !stopping && b.clientsServed < c.maxClientsPerBackend();
+            keep = reusableNow && c.reuse() && !stopping && b.clientsServed < c.maxClientsPerBackend()
+                    && idleReusable(b.databaseOid) < c.standbyBackends() + activeFor(b.databaseOid);
+            LOG.debug("backend process (PID {}) done with client {} ({}reusable): {}", b.pid(), b.clientsServed,
+                    reusableNow ? "" : "not ", keep ? "back to the pool" : "exits");
             if (keep) {
                 b.state = BackendProcess.State.IDLE_REUSABLE;
                 offerIdle(b);
@@ -356,8 +448,13 @@ public final class BackendPool implements HandoffServer.Listener {
                 b.slot.release();
                 b.slot = null;
             }
-            if (was == BackendProcess.State.STARTING) {
+            if (was == BackendProcess.State.STARTING && !b.signalled) {
                 consecutiveStartFailures++;
+                if (b.usedAotCache && !aotBroken) {
+                    aotBroken = true;
+                    LOG.warn("backend process (PID {}) failed to start with the AOT cache; starting backends without it",
+                            b.pid());
+                }
             }
         }
         if (b.link != null) {
@@ -372,13 +469,30 @@ public final class BackendPool implements HandoffServer.Listener {
                 LOG.info("server process (PID {}) exited with exit code {}", b.pid(), status);
             }
         }
-        if (was == BackendProcess.State.STARTING && status != 0) {
+        if (was == BackendProcess.State.STARTING && status != 0 && !b.signalled) {
             LOG.info("backend process (PID {}) failed during startup", b.pid());
+            failWaitersAfterRepeatedStartFailures();
         }
         synchronized (this) {
             checkAllGone();
         }
         replenish();
+    }
+
+    /** After three backends in a row failed to start, clients waiting for one get an error now. */
+    private void failWaitersAfterRepeatedStartFailures() {
+        List<Waiter> failed;
+        synchronized (this) {
+            if (consecutiveStartFailures < 3) {
+                return;
+            }
+            failed = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        for (Waiter w : failed) {
+            w.future().completeExceptionally(PgException.fatal(SqlState.INSUFFICIENT_RESOURCES,
+                    "could not start a backend process for the connection (see the server log)"));
+        }
     }
 
     // ---- shutdown ----
@@ -428,7 +542,6 @@ public final class BackendPool implements HandoffServer.Listener {
         for (BackendProcess b : everyone) {
             ProcessControl.signal(b.pid(), LibC.SIGKILL);
         }
-        launcher.shutdownNow();
     }
 
     private List<BackendProcess> beginStopping() {
@@ -450,7 +563,6 @@ public final class BackendPool implements HandoffServer.Listener {
             checkAllGone();
         }
         failed.forEach(w -> w.future().completeExceptionally(shuttingDown()));
-        launcher.shutdown();
         return idle;
     }
 
@@ -477,6 +589,26 @@ public final class BackendPool implements HandoffServer.Listener {
     }
 
     // ---- idle bookkeeping (callers hold the lock) ----
+
+    /**
+     * Idle backends kept for one database are capped at standby_backends + the clients of that database
+     * being served now: enough for every current client to reconnect at once, without letting connection
+     * races grow an unbounded crowd of idle JVMs.
+     */
+    private int idleReusable(int databaseOid) {
+        Deque<BackendProcess> d = reusable.get(databaseOid);
+        return d == null ? 0 : d.size();
+    }
+
+    private int activeFor(int databaseOid) {
+        int n = 0;
+        for (BackendProcess b : all) {
+            if (b.state == BackendProcess.State.ACTIVE && b.databaseOid == databaseOid) {
+                n++;
+            }
+        }
+        return n;
+    }
 
     private BackendProcess takeIdle(int databaseOid) {
         Deque<BackendProcess> d = reusable.get(databaseOid);
@@ -510,6 +642,7 @@ public final class BackendPool implements HandoffServer.Listener {
         if (b.databaseOid < 0) {
             fresh.addLast(b);
         } else {
+            b.idleSinceNanos = System.nanoTime();
             reusable.computeIfAbsent(b.databaseOid, k -> new ArrayDeque<>()).addFirst(b);
         }
     }

@@ -34,9 +34,12 @@ public final class BackendProcess {
     State state = State.STARTING;
     int databaseOid = -1;
     int clientsServed;
+    /** System.nanoTime() when it last became IDLE_REUSABLE. */
+    long idleSinceNanos;
     ConnectionSlots.Slot slot;
     int cancelSecret;
     boolean signalled;
+    boolean usedAotCache;
 
     BackendProcess(Process process, String token) {
         this.process = process;

@@ -231,11 +231,10 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
         RoleEntry role = auth.role(user).orElse(null);
         String verifier = AuthExchanges.usableVerifier(role, java.time.Instant.now());
         exchange = AuthExchanges.create(rule.get().method(), user, verifier, policy.random(),
-                policy.settings().getString("password_encryption"), new byte[0]);
+                policy.settings().getString("password_encryption"), policy.mockAuthNonce());
         phase = Phase.AUTHENTICATING;
         byte[] request = exchange.start();
-        // AuthenticationSASL is 'R', length, int32 10
-        sasl = request != null && request.length >= 9 && request[0] == 'R' && request[8] == 10;
+        sasl = exchange.usesSasl();
         if (request != null) {
             ctx.write(Unpooled.wrappedBuffer(request));
         }

@@ -33,6 +33,9 @@ public interface StartupPolicy {
     /** Routes a CancelRequest (no answer is ever sent to the requester). */
     void cancel(int pid, int secret);
 
+    /** The cluster's secret for mock authentication of unknown roles (global/pg_mock_auth_nonce). */
+    byte[] mockAuthNonce();
+
     /** Randomness for cancel keys and SCRAM nonces. */
     SecureRandom random();
 }

@@ -88,6 +88,7 @@ class StartupPhaseHandlerTest {
         @Override public boolean shuttingDown() { return shuttingDown; }
         @Override public void cancel(int pid, int secret) { cancels.add(new int[]{pid, secret}); }
         @Override public SecureRandom random() { return new SecureRandom(); }
+        @Override public byte[] mockAuthNonce() { return new byte[32]; }
     }
 
     /** An EmbeddedChannel that reports a TCP peer address, so hba "host" lines apply. */

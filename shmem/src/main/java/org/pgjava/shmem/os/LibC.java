@@ -67,6 +67,14 @@ public final class LibC {
     public static final int SUN_PATH_MAX = 108;
 
     // ---- sockets ----
+    /**
+     * poll(2) on an array of {@code struct pollfd} (8 bytes each: int fd, short events, short revents, native
+     * order). Returns how many entries have events, 0 on timeout (timeout in ms, -1 = forever).
+     */
+    public static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
+
+    public static final short POLLIN = 0x001;
+
     public static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
     public static native int bind(int fd, Pointer addr, int addrlen) throws LastErrorException;
@@ -112,6 +120,9 @@ public final class LibC {
     public static native int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
 
     public static native int kill(int pid, int sig) throws LastErrorException;
+
+    /** signal(2); pass {@code Pointer.NULL} for SIG_DFL. Returns the previous handler. */
+    public static native Pointer signal(int sig, Pointer handler) throws LastErrorException;
 
     public static native int getpid();
 

@@ -76,6 +76,19 @@ public final class ProcessControl {
         }
     }
 
+    /**
+     * Resets sig to its default disposition. A JVM started with a signal ignored (as a shell does for
+     * SIGINT in background jobs) silently never runs a {@code sun.misc.Signal} handler for it, so a
+     * process that wants to handle sig calls this first.
+     */
+    public static void resetToDefault(int sig) {
+        try {
+            LibC.signal(sig, Pointer.NULL);
+        } catch (LastErrorException e) {
+            throw new IllegalStateException("signal(" + sig + ", SIG_DFL) failed: " + e.getMessage(), e);
+        }
+    }
+
     /** True when a process with this pid exists (kill(pid, 0); EPERM counts as existing). */
     public static boolean isAlive(int pid) {
         if (pid <= 0) {

@@ -17,6 +17,27 @@ class ProcessControlTest {
     }
 
     @Test
+    void titleShowsInCmdlineAndComm() throws Exception {
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), TitleChildMain.class.getName(), "pgjava: alice db1 [local] idle")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            assertEquals("titled", line);
+            byte[] cmdline = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + p.pid() + "/cmdline"));
+            String shown = new String(cmdline, java.nio.charset.StandardCharsets.UTF_8).replace("\0", " ").strip();
+            assertEquals("pgjava: alice db1 [local] idle", shown);
+            String comm = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + p.pid() + "/comm")).strip();
+            assertEquals("pgjava: alice d", comm);
+        } finally {
+            p.getOutputStream().close();
+            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void readsWithoutDescriptorIsEofAware() throws Exception {
         int[] sv = new int[2];
         LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM, 0, sv);

@@ -28,6 +28,39 @@ public abstract class Expr {
         return false;
     }
 
+    /**
+     * Constant folding at plan time, as PostgreSQL's eval_const_expressions: returns an equivalent tree
+     * in which every immutable node whose inputs are all constants has been evaluated (so errors such as
+     * division by zero in constant expressions are raised while planning), AND/OR/CASE/COALESCE arms that
+     * constants decide are dropped. Never evaluates volatile or stable functions.
+     */
+    public Expr fold(ExprContext c) {
+        return this;
+    }
+
+    /** Folds a list of expressions. */
+    static List<Expr> foldAll(Expr[] es, ExprContext c) {
+        List<Expr> out = new java.util.ArrayList<>(es.length);
+        for (Expr e : es) {
+            out.add(e.fold(c));
+        }
+        return out;
+    }
+
+    static boolean allConst(List<Expr> es) {
+        for (Expr e : es) {
+            if (!e.isConst()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A constant holding this expression's value evaluated now. */
+    Expr evaluated(ExprContext c) {
+        return new Const(type, typmod, eval(c));
+    }
+
     /** A function of one argument (strict: not called for NULL). */
     @FunctionalInterface
     public interface Fn1 {
@@ -102,6 +135,13 @@ public abstract class Expr {
             Object a = arg.eval(c);
             return a == null ? null : fn.apply(a);
         }
+
+        @Override
+        public Expr fold(ExprContext c) {
+            Expr a = arg.fold(c);
+            Expr u = a == arg ? this : new Unary(type, typmod, fn, a);
+            return a.isConst() ? u.evaluated(c) : u;
+        }
     }
 
     /** Strict binary operator. */
@@ -126,6 +166,21 @@ public abstract class Expr {
             Object b = right.eval(c);
             return b == null ? null : fn.apply(a, b);
         }
+
+        @Override
+        public Expr fold(ExprContext c) {
+            Expr l = left.fold(c);
+            Expr r = right.fold(c);
+            Expr b = new Binary(type, fn, l, r);
+            if (l.isConst() && r.isConst()) {
+                return b.evaluated(c);
+            }
+            // a strict operator with a constant NULL input is NULL
+            if ((l.isConst() && l.eval(c) == null) || (r.isConst() && r.eval(c) == null)) {
+                return new Const(type, typmod, null);
+            }
+            return b;
+        }
     }
 
     /** Function of N arguments; strict ones return NULL if any argument is NULL without calling fn. */
@@ -133,12 +188,27 @@ public abstract class Expr {
         private final FnN fn;
         private final Expr[] args;
         private final boolean strict;
+        private final boolean immutable;
 
+        /** A stable or volatile call: never folded at plan time. */
         public Call(int type, FnN fn, List<Expr> args, boolean strict) {
+            this(type, fn, args, strict, false);
+        }
+
+        /** @param immutable true if the result depends only on the arguments (may be folded at plan time) */
+        public Call(int type, FnN fn, List<Expr> args, boolean strict, boolean immutable) {
             super(type, -1);
             this.fn = fn;
             this.args = args.toArray(new Expr[0]);
             this.strict = strict;
+            this.immutable = immutable;
+        }
+
+        @Override
+        public Expr fold(ExprContext c) {
+            List<Expr> a = foldAll(args, c);
+            Expr call = new Call(type, fn, a, strict, immutable);
+            return immutable && allConst(a) ? call.evaluated(c) : call;
         }
 
         @Override
@@ -176,6 +246,32 @@ public abstract class Expr {
             }
             return sawNull ? null : Boolean.TRUE;
         }
+
+        @Override
+        public Expr fold(ExprContext c) {
+            List<Expr> kept = new java.util.ArrayList<>();
+            boolean sawNull = false;
+            for (Expr e : args) {
+                Expr f = e.fold(c);
+                if (f.isConst()) {
+                    Object v = f.eval(c);
+                    if (v == null) {
+                        sawNull = true;
+                    } else if (!(Boolean) v) {
+                        return new Const(16, -1, Boolean.FALSE);
+                    }
+                    continue;
+                }
+                kept.add(f);
+            }
+            if (kept.isEmpty()) {
+                return new Const(16, -1, sawNull ? null : Boolean.TRUE);
+            }
+            if (sawNull) {
+                kept.add(new Const(16, -1, null));
+            }
+            return kept.size() == 1 ? kept.get(0) : new And(kept);
+        }
     }
 
     /** OR with three-valued logic. */
@@ -199,6 +295,32 @@ public abstract class Expr {
                 }
             }
             return sawNull ? null : Boolean.FALSE;
+        }
+
+        @Override
+        public Expr fold(ExprContext c) {
+            List<Expr> kept = new java.util.ArrayList<>();
+            boolean sawNull = false;
+            for (Expr e : args) {
+                Expr f = e.fold(c);
+                if (f.isConst()) {
+                    Object v = f.eval(c);
+                    if (v == null) {
+                        sawNull = true;
+                    } else if ((Boolean) v) {
+                        return new Const(16, -1, Boolean.TRUE);
+                    }
+                    continue;
+                }
+                kept.add(f);
+            }
+            if (kept.isEmpty()) {
+                return new Const(16, -1, sawNull ? null : Boolean.FALSE);
+            }
+            if (sawNull) {
+                kept.add(new Const(16, -1, null));
+            }
+            return kept.size() == 1 ? kept.get(0) : new Or(kept);
         }
     }
 
@@ -224,6 +346,34 @@ public abstract class Expr {
             }
             return otherwise == null ? null : otherwise.eval(c);
         }
+
+        @Override
+        public Expr fold(ExprContext c) {
+            List<Expr> cs = new java.util.ArrayList<>();
+            List<Expr> rs = new java.util.ArrayList<>();
+            Expr def = null;
+            boolean decided = false;
+            for (int i = 0; i < conds.length; i++) {
+                Expr cond = conds[i].fold(c);
+                if (cond.isConst()) {
+                    if (cond.eval(c) != Boolean.TRUE) {
+                        continue; // arm can never be taken: dropped without folding its result
+                    }
+                    def = results[i].fold(c);
+                    decided = true;
+                    break;
+                }
+                cs.add(cond);
+                rs.add(results[i].fold(c));
+            }
+            if (!decided) {
+                def = otherwise == null ? null : otherwise.fold(c);
+            }
+            if (cs.isEmpty()) {
+                return def == null ? new Const(type, typmod, null) : def;
+            }
+            return new Case(type, typmod, cs, rs, def);
+        }
     }
 
     /** COALESCE: first non-null argument, later ones not evaluated. */
@@ -233,6 +383,29 @@ public abstract class Expr {
         public Coalesce(int type, int typmod, List<Expr> args) {
             super(type, typmod);
             this.args = args.toArray(new Expr[0]);
+        }
+
+        @Override
+        public Expr fold(ExprContext c) {
+            List<Expr> kept = new java.util.ArrayList<>();
+            for (Expr e : args) {
+                Expr f = e.fold(c);
+                if (f.isConst()) {
+                    if (f.eval(c) == null) {
+                        continue;
+                    }
+                    if (kept.isEmpty()) {
+                        return f;
+                    }
+                    kept.add(f);
+                    break;
+                }
+                kept.add(f);
+            }
+            if (kept.isEmpty()) {
+                return new Const(type, typmod, null);
+            }
+            return new Coalesce(type, typmod, kept);
         }
 
         @Override
@@ -258,6 +431,13 @@ public abstract class Expr {
             this.args = args.toArray(new Expr[0]);
             this.cmp = cmp;
             this.greatest = greatest;
+        }
+
+        @Override
+        public Expr fold(ExprContext c) {
+            List<Expr> a = foldAll(args, c);
+            Expr m = new MinMax(type, typmod, a, cmp, greatest);
+            return allConst(a) ? m.evaluated(c) : m;
         }
 
         @Override
@@ -287,6 +467,14 @@ public abstract class Expr {
         }
 
         @Override
+        public Expr fold(ExprContext c) {
+            Expr l = left.fold(c);
+            Expr r = right.fold(c);
+            Expr n = new NullIf(type, typmod, l, r, eq);
+            return l.isConst() && r.isConst() ? n.evaluated(c) : n;
+        }
+
+        @Override
         public Object eval(ExprContext c) {
             Object a = left.eval(c);
             Object b = right.eval(c);
@@ -309,6 +497,13 @@ public abstract class Expr {
         }
 
         @Override
+        public Expr fold(ExprContext c) {
+            Expr a = arg.fold(c);
+            Expr t = new Test(type, fn, a);
+            return a.isConst() ? t.evaluated(c) : t;
+        }
+
+        @Override
         public Object eval(ExprContext c) {
             return fn.apply(arg.eval(c));
         }
@@ -327,6 +522,14 @@ public abstract class Expr {
             this.right = right;
             this.eq = eq;
             this.not = not;
+        }
+
+        @Override
+        public Expr fold(ExprContext c) {
+            Expr l = left.fold(c);
+            Expr r = right.fold(c);
+            Expr d = new Distinct(l, r, eq, not);
+            return l.isConst() && r.isConst() ? d.evaluated(c) : d;
         }
 
         @Override

@@ -75,16 +75,27 @@ public final class Numerics {
         } catch (NumberFormatException | ArithmeticException e) {
             throw PgException.error(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "value overflows numeric format");
         }
-        return normalizeScale(d);
+        return checkRange(normalizeScale(d));
+    }
+
+    /**
+     * PostgreSQL's numeric limits: at most 131072 digits before the decimal point and a display scale of
+     * at most 16383. @throws PgException 22003 value overflows numeric format
+     */
+    public static BigDecimal checkRange(BigDecimal d) {
+        if (d.scale() > 16383 || (d.signum() != 0 && d.precision() - d.scale() > 131072)) {
+            throw overflow();
+        }
+        return d;
     }
 
     /** Makes the scale non-negative (PostgreSQL has no negative display scale). */
     public static BigDecimal normalizeScale(BigDecimal d) {
         if (d.scale() < 0) {
+            if (d.precision() - d.scale() > 131072) {
+                throw overflow();
+            }
             d = d.setScale(0);
-        }
-        if (d.scale() > MAX_DISPLAY_SCALE && d.precision() - d.scale() < -MAX_DISPLAY_SCALE * 2) {
-            return d.setScale(MAX_DISPLAY_SCALE, RoundingMode.HALF_UP);
         }
         return d;
     }
@@ -169,7 +180,7 @@ public final class Numerics {
     /** numeric_recv (format as {@link #send}). @throws PgException 22P03 on malformed data */
     public static Object receive(byte[] b) {
         if (b.length < 8) {
-            throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "insufficient data left in message");
+            throw PgException.error(SqlState.PROTOCOL_VIOLATION, "insufficient data left in message");
         }
         int nd = ((b[0] & 0xFF) << 8) | (b[1] & 0xFF);
         int weight = (short) (((b[2] & 0xFF) << 8) | (b[3] & 0xFF));
@@ -187,8 +198,11 @@ public final class Numerics {
         if (sign != 0 && sign != 0x4000) {
             throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "invalid sign in external \"numeric\" value");
         }
-        if (b.length != 8 + nd * 2) {
-            throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "insufficient data left in message");
+        if (b.length < 8 + nd * 2) {
+            throw PgException.error(SqlState.PROTOCOL_VIOLATION, "insufficient data left in message");
+        }
+        if (b.length > 8 + nd * 2) {
+            throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "incorrect binary data format");
         }
         if ((dscale & 0xC000) != 0) {
             throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "invalid scale in external \"numeric\" value");
@@ -213,7 +227,7 @@ public final class Numerics {
 
     // ---------------------------------------------------------------- arithmetic
 
-    private static PgException overflow() {
+    static PgException overflow() {
         return PgException.error(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "value overflows numeric format");
     }
 
@@ -262,10 +276,10 @@ public final class Numerics {
     public static Object mul(Object a, Object b) {
         if (a instanceof BigDecimal x && b instanceof BigDecimal y) {
             BigDecimal r = x.multiply(y);
-            if (r.scale() > MAX_DISPLAY_SCALE * 16) {
-                r = r.setScale(MAX_DISPLAY_SCALE * 16, RoundingMode.HALF_UP);
+            if (r.scale() > 16383) {
+                r = r.setScale(16383, RoundingMode.HALF_UP);
             }
-            return r;
+            return checkRange(r);
         }
         if (isNaN(a) || isNaN(b)) {
             return NumericSpecial.NAN;
@@ -491,20 +505,20 @@ public final class Numerics {
         if (integral && y.abs().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0) {
             int e = y.intValueExact();
             double approx = e * Math.log10(x.abs().doubleValue());
-            if (approx > 131072 + 16384) {
+            if (approx >= 131072) {
                 throw overflow();
             }
             int rscale = Math.min(Math.max(MIN_SIG_DIGITS, x.scale()), MAX_DISPLAY_SCALE);
             if (e >= 0) {
                 BigDecimal r = x.pow(e);
-                return r.setScale(rscale, RoundingMode.HALF_UP);
+                return checkRange(r.setScale(rscale, RoundingMode.HALF_UP));
             }
             int prec = (int) Math.max(0, Math.ceil(-approx)) + rscale + 20;
             BigDecimal r = BigDecimal.ONE.divide(x.pow(-e), new MathContext(prec + 20, RoundingMode.HALF_EVEN));
             return r.setScale(rscale, RoundingMode.HALF_UP);
         }
         double val = y.doubleValue() * Math.log10(x.doubleValue());
-        if (Double.isInfinite(val) || val > 131072 + 16384) {
+        if (Double.isInfinite(val) || val >= 131072) {
             throw overflow();
         }
         int rscale = MIN_SIG_DIGITS - (int) val;

@@ -14,11 +14,11 @@ import org.pgjava.conf.errors.SqlState;
  * <p>Java representations: bool Boolean, int2 Short, int4 Integer, int8 Long, float4 Float, float8
  * Double, numeric BigDecimal (scale = display scale) or {@link NumericSpecial} for NaN/±Infinity,
  * text/varchar/bpchar/name/unknown String, "char" String of length 0 or 1, oid Long (0..4294967295),
- * bytea byte[], void the empty String.
+ * bytea byte[], void the empty String, uuid java.util.UUID, regtype Long (the type's OID).
  *
  * <p>Binary formats (all big-endian): bool 1 byte 0/1; int2/int4/int8 2/4/8-byte two's complement;
  * float4/float8 IEEE 754; oid 4-byte unsigned; "char" 1 byte; text/varchar/bpchar/name/unknown UTF-8
- * bytes; bytea the raw bytes; void no bytes; numeric see {@link Numerics#send}.
+ * bytes; bytea the raw bytes; void no bytes; uuid the 16 bytes; numeric see {@link Numerics#send}.
  */
 public final class TypeIO {
     private TypeIO() {
@@ -40,6 +40,8 @@ public final class TypeIO {
     static final int VARCHAR = 1043;
     static final int NUMERIC = 1700;
     static final int VOID = 2278;
+    static final int UUID = 2950;
+    static final int REGTYPE = 2206;
 
     /** extra_float_digits of the session (1 when there is no session or no such setting). */
     static int extraFloatDigits(SessionContext ctx) {
@@ -74,6 +76,14 @@ public final class TypeIO {
             case NUMERIC: return Numerics.output(value);
             case TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, CHAR, VOID: return (String) value;
             case BYTEA: return byteaHex(ctx) ? Bytea.hexOut((byte[]) value) : Bytea.escapeOut((byte[]) value);
+            case UUID: return value.toString();
+            case REGTYPE: {
+                long oid = (Long) value;
+                if (oid == 0) {
+                    return "-";
+                }
+                return BuiltinType.byOid((int) oid) == null ? Long.toString(oid) : typeName((int) oid);
+            }
             default:
                 throw PgException.notSupported("output of type " + typeName(typeOid) + " is not supported yet");
         }
@@ -83,7 +93,7 @@ public final class TypeIO {
     public static boolean hasBinary(int typeOid) {
         return switch (typeOid) {
             case BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, TEXT, OID, FLOAT4, FLOAT8, UNKNOWN, BPCHAR, VARCHAR,
-                 NUMERIC, VOID -> true;
+                 NUMERIC, VOID, UUID, REGTYPE -> true;
             default -> false;
         };
     }
@@ -97,7 +107,7 @@ public final class TypeIO {
                 return new byte[] {(byte) (v >> 8), (byte) v};
             }
             case INT4: return int4Bytes((Integer) value);
-            case OID: return int4Bytes((int) (long) (Long) value);
+            case OID, REGTYPE: return int4Bytes((int) (long) (Long) value);
             case INT8: return int8Bytes((Long) value);
             case FLOAT4: return int4Bytes(Float.floatToRawIntBits((Float) value));
             case FLOAT8: return int8Bytes(Double.doubleToRawLongBits((Double) value));
@@ -109,6 +119,13 @@ public final class TypeIO {
             }
             case BYTEA: return ((byte[]) value).clone();
             case VOID: return new byte[0];
+            case UUID: {
+                java.util.UUID u = (java.util.UUID) value;
+                byte[] b = new byte[16];
+                System.arraycopy(int8Bytes(u.getMostSignificantBits()), 0, b, 0, 8);
+                System.arraycopy(int8Bytes(u.getLeastSignificantBits()), 0, b, 8, 8);
+                return b;
+            }
             default:
                 throw PgException.notSupported("binary output of type " + typeName(typeOid) + " is not supported yet");
         }
@@ -151,9 +168,108 @@ public final class TypeIO {
             }
             case BYTEA: return Bytea.parse(text);
             case VOID: return "";
+            case UUID: return parseUuid(text);
+            case REGTYPE: return parseRegtype(text);
             default:
                 throw PgException.notSupported("input of type " + typeName(typeOid) + " is not supported yet");
         }
+    }
+
+    /**
+     * uuid_in: 32 hex digits, optionally in braces, with an optional hyphen after any group of four
+     * digits. @throws PgException 22P02
+     */
+    public static java.util.UUID parseUuid(String s) {
+        int i = 0;
+        int n = s.length();
+        boolean braces = n > 0 && s.charAt(0) == '{';
+        if (braces) {
+            i++;
+        }
+        long hi = 0;
+        long lo = 0;
+        int digits = 0;
+        boolean ok = true;
+        while (digits < 32) {
+            if (i >= n) {
+                ok = false;
+                break;
+            }
+            int d = Character.digit(s.charAt(i), 16);
+            if (d < 0 || s.charAt(i) > 0x7f) {
+                ok = false;
+                break;
+            }
+            if (digits < 16) {
+                hi = (hi << 4) | d;
+            } else {
+                lo = (lo << 4) | d;
+            }
+            digits++;
+            i++;
+            if (digits % 4 == 0 && digits < 32 && i < n && s.charAt(i) == '-') {
+                i++;
+            }
+        }
+        if (ok && braces) {
+            ok = i < n && s.charAt(i) == '}';
+            i++;
+        }
+        if (!ok || i != n) {
+            throw PgException.error(SqlState.INVALID_TEXT_REPRESENTATION, "invalid input syntax for type uuid: \"" + s + "\"");
+        }
+        return new java.util.UUID(hi, lo);
+    }
+
+    /**
+     * regtypein: a type OID in digits, "-" (0), or a built-in type's name in SQL or internal spelling,
+     * optionally qualified with pg_catalog and/or double-quoted. Type modifiers are ignored.
+     * @throws PgException 42704 type "x" does not exist
+     */
+    public static long parseRegtype(String s) {
+        String t = s.strip();
+        if (t.equals("-")) {
+            return 0;
+        }
+        if (!t.isEmpty() && t.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return parseInteger(t, 0, 4294967295L, "oid");
+        }
+        String name = t;
+        if (name.regionMatches(true, 0, "pg_catalog.", 0, 11)) {
+            name = name.substring(11);
+        }
+        int paren = name.indexOf('(');
+        String base = paren >= 0 ? name.substring(0, paren).strip() + name.substring(name.lastIndexOf(')') + 1) : name;
+        String key;
+        if (base.length() >= 2 && base.startsWith("\"") && base.endsWith("\"")) {
+            key = base.substring(1, base.length() - 1);
+        } else {
+            key = base.toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ").strip();
+        }
+        Integer oid = switch (key) {
+            case "integer", "int" -> INT4;
+            case "smallint" -> INT2;
+            case "bigint" -> INT8;
+            case "real" -> FLOAT4;
+            case "double precision", "float" -> FLOAT8;
+            case "boolean" -> BOOL;
+            case "character varying" -> VARCHAR;
+            case "character", "char" -> key.equals("char") && !base.startsWith("\"") ? BPCHAR : (key.equals("char") ? CHAR : BPCHAR);
+            case "decimal", "dec" -> NUMERIC;
+            case "timestamp", "timestamp without time zone" -> 1114;
+            case "timestamp with time zone" -> 1184;
+            case "time", "time without time zone" -> 1083;
+            case "time with time zone" -> 1266;
+            case "bit varying" -> 1562;
+            default -> {
+                BuiltinType bt = BuiltinType.byName(key);
+                yield bt == null ? null : bt.oid();
+            }
+        };
+        if (oid == null) {
+            throw PgException.error(SqlState.UNDEFINED_OBJECT, "type \"" + t + "\" does not exist");
+        }
+        return oid;
     }
 
     /** name input: at most 63 bytes, cut at a character boundary. */
@@ -181,7 +297,7 @@ public final class TypeIO {
             case INT4:
                 need(data, 4);
                 return readInt(data);
-            case OID:
+            case OID, REGTYPE:
                 need(data, 4);
                 return readInt(data) & 0xFFFFFFFFL;
             case INT8:
@@ -199,14 +315,29 @@ public final class TypeIO {
             case CHAR: return data.length == 0 ? "" : String.valueOf((char) (data[0] & 0xFF));
             case BYTEA: return data.clone();
             case VOID: return "";
+            case UUID: {
+                need(data, 16);
+                long hi = 0;
+                long lo = 0;
+                for (int i = 0; i < 8; i++) {
+                    hi = (hi << 8) | (data[i] & 0xFF);
+                    lo = (lo << 8) | (data[8 + i] & 0xFF);
+                }
+                return new java.util.UUID(hi, lo);
+            }
             default:
                 throw PgException.notSupported("binary input of type " + typeName(typeOid) + " is not supported yet");
         }
     }
 
+    /**
+     * Length check as PostgreSQL's pq_getmsg* functions and the Bind caller do: too few bytes is 08P01
+     * "insufficient data left in message", too many is 22P03 "incorrect binary data format" (the protocol
+     * layer may append " in bind parameter n").
+     */
     private static void need(byte[] d, int n) {
         if (d.length < n) {
-            throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "insufficient data left in message");
+            throw PgException.error(SqlState.PROTOCOL_VIOLATION, "insufficient data left in message");
         }
         if (d.length > n) {
             throw PgException.error(SqlState.INVALID_BINARY_REPRESENTATION, "incorrect binary data format");
