@@ -102,9 +102,17 @@ class FromClauseTest {
     private final FixedRelation dept = new FixedRelation("dept", DEPT_OID, List.of(
             new RelationColumn("dname", Types.TEXT, -1), new RelationColumn("floor", Types.INT2, -1)), List.of(
             row("eng", (short) 1), row("ops", (short) 2), row("hr", (short) 3)));
-    /** A relation with a column of a type pgjava cannot handle yet (timestamptz, OID 1184). */
+    /** pg_stat_activity-like column types: xid (no ordering), inet, timestamptz (OIDs 28, 869, 1184). */
+    private final FixedRelation xact = new FixedRelation("xact", 16430, List.of(
+            new RelationColumn("x", Types.XID, -1), new RelationColumn("addr", Types.INET, -1),
+            new RelationColumn("ts", Types.TIMESTAMPTZ, -1)), List.of(
+            row(7L, new org.pgjava.backend.utils.adt.Inet(new byte[] {10, 0, 0, 2}, 32), 2_000_000L),
+            row(5L, null, 1_000_000L),
+            row(null, new org.pgjava.backend.utils.adt.Inet(new byte[] {10, 0, 0, 1}, 32), null)));
+
+    /** A relation with a column of a type pgjava cannot handle yet (timestamp, OID 1114). */
     private final FixedRelation act = new FixedRelation("act", 16420, List.of(
-            new RelationColumn("pid", Types.INT4, -1), new RelationColumn("backend_start", 1184, -1)),
+            new RelationColumn("pid", Types.INT4, -1), new RelationColumn("backend_start", 1114, -1)),
             List.<Object[]>of(row(7, null), row(9, null)));
     private final FakeSession session = new FakeSession();
 
@@ -117,6 +125,7 @@ class FromClauseTest {
                 case "emp" -> emp;
                 case "dept" -> dept;
                 case "act" -> act;
+                case "xact" -> xact;
                 default -> null;
             };
         };
@@ -481,5 +490,18 @@ class FromClauseTest {
                 + "on e.dept = d.dname group by d.dname order by 2 desc, 1"));
         assertEquals(List.of("1|ann|eng|100.50||1"),
                 rows("select e.* , d.floor from emp e, dept d where d.dname = e.dept and e.id = 1"));
+    }
+
+    @Test
+    void xidInetTimestamptzColumns() {
+        session.settings.put("timezone", "UTC");
+        assertEquals(List.of("5||2000-01-01 00:00:01+00", "|10.0.0.1|", "7|10.0.0.2|2000-01-01 00:00:02+00"),
+                rows("select * from xact order by addr nulls first"));
+        assertEquals(List.of("5"), rows("select x from xact where x = 5 and ts <= ts"));
+        assertEquals(List.of("7|2000-01-01 00:00:02+00"), rows("select x, max(ts) from xact where x <> 5 group by x"));
+        assertEquals(List.of("2000-01-01 00:00:01+00"), rows("select ts::text from xact where x = 5"));
+        PgException e = error("select x from xact order by 1");
+        assertEquals("could not identify an ordering operator for type xid", e.getMessage());
+        assertEquals("Use an explicit ordering operator or modify the query.", e.hint());
     }
 }

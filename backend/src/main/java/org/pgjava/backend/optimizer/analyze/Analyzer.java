@@ -420,7 +420,8 @@ public final class Analyzer {
         Comparator<Object> cmp = Operators.comparator(type);
         if (cmp == null) {
             throw PgException.error(SqlState.UNDEFINED_FUNCTION, "could not identify an ordering operator for type "
-                    + TypeIO.typeName(type)).withPosition(leftmost(e) + 1);
+                    + TypeIO.typeName(type)).withHint("Use an explicit ordering operator or modify the query.")
+                    .withPosition(leftmost(e) + 1);
         }
         boolean nullsFirst = sb.nullsFirst() != null ? sb.nullsFirst() : sb.descending();
         return new ResultPlan.SortKey(col, sb.descending(), nullsFirst, cmp);

@@ -114,6 +114,8 @@ public final class Operators {
             case Types.BOOL -> (a, b) -> Boolean.compare((Boolean) a, (Boolean) b);
             case Types.BYTEA -> Operators::cmpBytes;
             case Types.UUID -> Operators::cmpUuid;
+            case Types.TIMESTAMPTZ -> (a, b) -> Long.compare(l(a), l(b));
+            case Types.INET -> (a, b) -> ((org.pgjava.backend.utils.adt.Inet) a).compareTo((org.pgjava.backend.utils.adt.Inet) b);
             default -> null;
         };
     }
@@ -320,6 +322,13 @@ public final class Operators {
         comparisons(Types.OID, Types.OID, (a, b) -> Long.compare(l(a), l(b)));
         comparisons(Types.BYTEA, Types.BYTEA, Operators::cmpBytes);
         comparisons(Types.UUID, Types.UUID, Operators::cmpUuid);
+        comparisons(Types.TIMESTAMPTZ, Types.TIMESTAMPTZ, (a, b) -> Long.compare(l(a), l(b)));
+        comparisons(Types.INET, Types.INET, (a, b) -> ((org.pgjava.backend.utils.adt.Inet) a)
+                .compareTo((org.pgjava.backend.utils.adt.Inet) b));
+        bin("=", Types.XID, Types.XID, Types.BOOL, (a, b) -> l(a) == l(b));
+        bin("<>", Types.XID, Types.XID, Types.BOOL, (a, b) -> l(a) != l(b));
+        bin("=", Types.XID, Types.INT4, Types.BOOL, (a, b) -> l(a) == (l(b) & 0xFFFFFFFFL));
+        bin("<>", Types.XID, Types.INT4, Types.BOOL, (a, b) -> l(a) != (l(b) & 0xFFFFFFFFL));
         for (int t : new int[] {Types.TEXT, Types.BPCHAR, Types.NAME}) {
             bin("~~", t, Types.TEXT, Types.BOOL, (a, b) -> Like.match(str(a, t), (String) b, '\\', false));
             bin("!~~", t, Types.TEXT, Types.BOOL, (a, b) -> !Like.match(str(a, t), (String) b, '\\', false));

@@ -28,6 +28,12 @@ public final class Types {
     public static final int VOID = 2278;
     public static final int UUID = 2950;
     public static final int REGTYPE = 2206;
+    /** xid: a Long 0..2^32-1; only = and <> (no ordering, as in PostgreSQL). */
+    public static final int XID = 28;
+    /** inet: a utils.adt.Inet; output, binary and comparisons (no text input yet). */
+    public static final int INET = 869;
+    /** timestamptz: a Long of microseconds since 2000-01-01 UTC; output, binary and comparisons (no text input yet). */
+    public static final int TIMESTAMPTZ = 1184;
     /** Pseudo-type "anynonarray"/"any" used only inside the function table: matches every type. */
     public static final int ANY = 2276;
 
@@ -35,7 +41,7 @@ public final class Types {
     public static boolean isSupported(int oid) {
         return switch (oid) {
             case BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, TEXT, OID, FLOAT4, FLOAT8, UNKNOWN, BPCHAR, VARCHAR,
-                 NUMERIC, VOID, UUID, REGTYPE -> true;
+                 NUMERIC, VOID, UUID, REGTYPE, XID, INET, TIMESTAMPTZ -> true;
             default -> false;
         };
     }
@@ -51,7 +57,7 @@ public final class Types {
 
     /** pg_type.typispreferred. */
     public static boolean isPreferred(int oid) {
-        return oid == FLOAT8 || oid == TEXT || oid == BOOL || oid == OID;
+        return oid == FLOAT8 || oid == TEXT || oid == BOOL || oid == OID || oid == TIMESTAMPTZ || oid == INET;
     }
 
     /** True for int2, int4, int8. */

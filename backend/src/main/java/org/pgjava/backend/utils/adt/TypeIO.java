@@ -42,6 +42,9 @@ public final class TypeIO {
     static final int VOID = 2278;
     static final int UUID = 2950;
     static final int REGTYPE = 2206;
+    static final int XID = 28;
+    static final int INET = 869;
+    static final int TIMESTAMPTZ = 1184;
 
     /** extra_float_digits of the session (1 when there is no session or no such setting). */
     static int extraFloatDigits(SessionContext ctx) {
@@ -77,6 +80,9 @@ public final class TypeIO {
             case TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, CHAR, VOID: return (String) value;
             case BYTEA: return byteaHex(ctx) ? Bytea.hexOut((byte[]) value) : Bytea.escapeOut((byte[]) value);
             case UUID: return value.toString();
+            case XID: return value.toString();
+            case INET: return value.toString();
+            case TIMESTAMPTZ: return Timestamps.output((Long) value, ctx);
             case REGTYPE: {
                 long oid = (Long) value;
                 if (oid == 0) {
@@ -93,7 +99,7 @@ public final class TypeIO {
     public static boolean hasBinary(int typeOid) {
         return switch (typeOid) {
             case BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, TEXT, OID, FLOAT4, FLOAT8, UNKNOWN, BPCHAR, VARCHAR,
-                 NUMERIC, VOID, UUID, REGTYPE -> true;
+                 NUMERIC, VOID, UUID, REGTYPE, XID, INET, TIMESTAMPTZ -> true;
             default -> false;
         };
     }
@@ -107,7 +113,9 @@ public final class TypeIO {
                 return new byte[] {(byte) (v >> 8), (byte) v};
             }
             case INT4: return int4Bytes((Integer) value);
-            case OID, REGTYPE: return int4Bytes((int) (long) (Long) value);
+            case OID, REGTYPE, XID: return int4Bytes((int) (long) (Long) value);
+            case TIMESTAMPTZ: return int8Bytes((Long) value);
+            case INET: return ((Inet) value).send();
             case INT8: return int8Bytes((Long) value);
             case FLOAT4: return int4Bytes(Float.floatToRawIntBits((Float) value));
             case FLOAT8: return int8Bytes(Double.doubleToRawLongBits((Double) value));
@@ -297,9 +305,12 @@ public final class TypeIO {
             case INT4:
                 need(data, 4);
                 return readInt(data);
-            case OID, REGTYPE:
+            case OID, REGTYPE, XID:
                 need(data, 4);
                 return readInt(data) & 0xFFFFFFFFL;
+            case TIMESTAMPTZ:
+                need(data, 8);
+                return readLong(data);
             case INT8:
                 need(data, 8);
                 return readLong(data);

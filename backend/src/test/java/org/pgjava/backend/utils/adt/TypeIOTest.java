@@ -152,4 +152,48 @@ class TypeIOTest {
         assertEquals("numeric field overflow", e.getMessage());
         assertEquals("A field with precision 3, scale 1 must round to an absolute value less than 10^2.", e.detail());
     }
+
+    /** timestamptz output: texts printed by PostgreSQL 15 for the same instants and TimeZone settings. */
+    @org.junit.jupiter.api.Test
+    void timestamptzOutput() {
+        org.pgjava.backend.executor.FakeSession s = new org.pgjava.backend.executor.FakeSession();
+        s.settings.put("timezone", "Asia/Kolkata");
+        long v = Timestamps.fromInstant(java.time.Instant.parse("2026-01-01T00:00:00.5Z"));
+        org.junit.jupiter.api.Assertions.assertEquals("2026-01-01 05:30:00.5+05:30", TypeIO.output(1184, v, s));
+        s.settings.put("timezone", "UTC");
+        org.junit.jupiter.api.Assertions.assertEquals("2026-01-01 00:00:00.12345+00", TypeIO.output(1184,
+                Timestamps.fromInstant(java.time.Instant.parse("2026-01-01T00:00:00.123450Z")), s));
+        org.junit.jupiter.api.Assertions.assertEquals("infinity", TypeIO.output(1184, Long.MAX_VALUE, s));
+        s.settings.put("timezone", "Europe/Amsterdam");
+        org.junit.jupiter.api.Assertions.assertEquals("2026-06-01 02:00:00+02", TypeIO.output(1184,
+                Timestamps.fromInstant(java.time.Instant.parse("2026-06-01T00:00:00Z")), s));
+        // 2000-01-01 00:00:00 UTC is 0, sent as int8
+        org.junit.jupiter.api.Assertions.assertEquals(0L, Timestamps.fromInstant(java.time.Instant.parse("2000-01-01T00:00:00Z")));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, 1}, TypeIO.send(1184, 1L));
+        s.settings.put("datestyle", "SQL, DMY");
+        org.junit.jupiter.api.Assertions.assertEquals(org.pgjava.conf.errors.SqlState.FEATURE_NOT_SUPPORTED,
+                org.junit.jupiter.api.Assertions.assertThrows(org.pgjava.conf.errors.PgException.class,
+                        () -> TypeIO.output(1184, 0L, s)).sqlState());
+    }
+
+    /** inet output (PostgreSQL 15: 127.0.0.1|::1|10.1.0.0/16|::ffff:1.2.3.4|2001:db8::1/64) and inet_send bytes. */
+    @org.junit.jupiter.api.Test
+    void inetOutput() throws Exception {
+        org.junit.jupiter.api.Assertions.assertEquals("127.0.0.1", Inet.of(java.net.InetAddress.getByName("127.0.0.1")).toString());
+        org.junit.jupiter.api.Assertions.assertEquals("::1", Inet.of(java.net.InetAddress.getByName("::1")).toString());
+        org.junit.jupiter.api.Assertions.assertEquals("10.1.0.0/16", new Inet(new byte[] {10, 1, 0, 0}, 16).toString());
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        mapped[12] = 1;
+        mapped[13] = 2;
+        mapped[14] = 3;
+        mapped[15] = 4;
+        org.junit.jupiter.api.Assertions.assertEquals("::ffff:1.2.3.4", new Inet(mapped, 128).toString());
+        org.junit.jupiter.api.Assertions.assertEquals("2001:db8::1/64",
+                new Inet(java.net.InetAddress.getByName("2001:db8::1").getAddress(), 64).toString());
+        org.junit.jupiter.api.Assertions.assertEquals("1:0:2::", new Inet(java.net.InetAddress.getByName("1:0:2::").getAddress(), 128).toString());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {2, 32, 0, 4, 127, 0, 0, 1},
+                TypeIO.send(869, Inet.of(java.net.InetAddress.getByName("127.0.0.1"))));
+    }
 }
