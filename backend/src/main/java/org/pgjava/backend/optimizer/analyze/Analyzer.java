@@ -163,7 +163,7 @@ public final class Analyzer {
         if (p.distinct) {
             distinctOrders = new ArrayList<>();
             for (int c = 0; c < n; c++) {
-                Comparator<Object> cmp = Operators.comparator(p.types[c]);
+                Comparator<Object> cmp = Operators.equalityOrder(p.types[c]);
                 if (cmp == null) {
                     throw PgException.error(SqlState.UNDEFINED_FUNCTION, "could not identify an equality operator for type "
                             + TypeIO.typeName(p.types[c]));
@@ -181,7 +181,7 @@ public final class Analyzer {
             Grouping g = p.grouping;
             List<Comparator<Object>> orders = new ArrayList<>();
             for (Expr k : g.keys) {
-                Comparator<Object> cmp = Operators.comparator(k.type);
+                Comparator<Object> cmp = Operators.equalityOrder(k.type);
                 if (cmp == null) {
                     throw PgException.error(SqlState.UNDEFINED_FUNCTION, "could not identify an equality operator for type "
                             + TypeIO.typeName(k.type));
@@ -199,7 +199,7 @@ public final class Analyzer {
         }
         List<Comparator<Object>> orders = new ArrayList<>();
         for (int c = 0; c < p.types.length; c++) {
-            Comparator<Object> cmp = Operators.comparator(p.types[c]);
+            Comparator<Object> cmp = Operators.equalityOrder(p.types[c]);
             if (cmp == null) {
                 throw PgException.error(SqlState.UNDEFINED_FUNCTION, "could not identify an equality operator for type "
                         + TypeIO.typeName(p.types[c]));

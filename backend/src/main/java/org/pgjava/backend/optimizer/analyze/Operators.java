@@ -120,6 +120,19 @@ public final class Operators {
         };
     }
 
+    /**
+     * An order usable for equality only (grouping, DISTINCT, set operations): the type's comparison, or for
+     * types with equality but no ordering (xid) an arbitrary total order consistent with equality; null
+     * when the type has no equality operator.
+     */
+    public static Comparator<Object> equalityOrder(int type) {
+        Comparator<Object> c = comparator(type);
+        if (c == null && type == Types.XID) {
+            return (a, b) -> Long.compare(l(a), l(b));
+        }
+        return c;
+    }
+
     private static void comparisons(int l, int r, Comparator<Object> c) {
         bin("=", l, r, Types.BOOL, (a, b) -> c.compare(a, b) == 0);
         bin("<>", l, r, Types.BOOL, (a, b) -> c.compare(a, b) != 0);
