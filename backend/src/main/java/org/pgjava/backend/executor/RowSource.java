@@ -59,9 +59,14 @@ public sealed interface RowSource {
         public RowScan open(ExprContext c) {
             RowScan in = input.open(c);
             return new RowScan() {
+                private long n;
+
                 @Override
                 public Object[] next() {
                     for (Object[] row; (row = in.next()) != null; ) {
+                        if ((++n & 1023) == 0) {
+                            c.session().checkForInterrupts();
+                        }
                         c.row = row;
                         if (where != null && where.eval(c) != Boolean.TRUE) {
                             continue;

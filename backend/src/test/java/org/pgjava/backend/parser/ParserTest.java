@@ -180,4 +180,33 @@ class ParserTest {
         assertEquals(SelectStmt.SetOp.UNION, u.setOp());
         assertEquals(SelectStmt.SetOp.INTERSECT, u.right().setOp());
     }
+
+    @Test
+    void fromItemsAndJoins() {
+        SelectStmt s = (SelectStmt) one("select * from public.emp as e (i, n) left outer join dept d on e.dept = d.dname, "
+                + "generate_series(1, 3) with ordinality g(v, o), (values (1)) v(x)");
+        assertEquals(3, s.fromClause().size());
+        org.pgjava.backend.nodes.JoinExpr j = (org.pgjava.backend.nodes.JoinExpr) s.fromClause().get(0);
+        assertEquals(org.pgjava.backend.nodes.JoinExpr.JoinType.LEFT, j.type());
+        org.pgjava.backend.nodes.RangeVar e = (org.pgjava.backend.nodes.RangeVar) j.left();
+        assertEquals(List.of("public", "emp"), e.names());
+        assertEquals("e", e.alias());
+        assertEquals(List.of("i", "n"), e.colAliases());
+        org.pgjava.backend.nodes.RangeFunction f = (org.pgjava.backend.nodes.RangeFunction) s.fromClause().get(1);
+        assertTrue(f.ordinality());
+        assertEquals(List.of("v", "o"), f.colAliases());
+        org.pgjava.backend.nodes.RangeSubselect v = (org.pgjava.backend.nodes.RangeSubselect) s.fromClause().get(2);
+        assertEquals("v", v.alias());
+        SelectStmt c = (SelectStmt) one("select 1 from a cross join b inner join c on true right join d on false");
+        org.pgjava.backend.nodes.JoinExpr top = (org.pgjava.backend.nodes.JoinExpr) c.fromClause().get(0);
+        assertEquals(org.pgjava.backend.nodes.JoinExpr.JoinType.RIGHT, top.type());
+        for (String sql : new String[] {"select * from emp join dept", "select * from emp cross join", "select * from emp e(",
+                "select * from (select 1) as"}) {
+            PgException x = err(sql);
+            assertEquals("syntax error at end of input", x.getMessage(), sql);
+        }
+        assertEquals(org.pgjava.conf.errors.SqlState.FEATURE_NOT_SUPPORTED, err("select * from a natural join b").sqlState());
+        assertEquals(org.pgjava.conf.errors.SqlState.FEATURE_NOT_SUPPORTED, err("select * from a join b using (x)").sqlState());
+        assertEquals(org.pgjava.conf.errors.SqlState.FEATURE_NOT_SUPPORTED, err("select * from a, lateral (select 1) x").sqlState());
+    }
 }
