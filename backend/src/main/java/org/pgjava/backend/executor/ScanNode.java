@@ -201,9 +201,15 @@ public sealed interface ScanNode {
     /**
      * A nested-loop join: for each outer row, every inner row (the inner side is read once per execution
      * and kept in memory) whose combined row satisfies {@code quals} (null: all). {@code left}: an outer row
-     * without any match is emitted once with NULLs for the inner columns.
+     * without any match is emitted once with NULLs for the inner columns; {@code full} (implies left): after
+     * the outer side, every inner row that matched nothing is emitted with NULLs for the outer columns.
      */
-    record NestLoop(ScanNode outer, ScanNode inner, Expr quals, boolean left) implements ScanNode {
+    record NestLoop(ScanNode outer, ScanNode inner, Expr quals, boolean left, boolean full) implements ScanNode {
+        /** An inner or left join. */
+        public NestLoop(ScanNode outer, ScanNode inner, Expr quals, boolean left) {
+            this(outer, inner, quals, left, false);
+        }
+
         @Override
         public int width() {
             return outer.width() + inner.width();
@@ -211,7 +217,7 @@ public sealed interface ScanNode {
 
         @Override
         public ScanNode fold(ExprContext c) {
-            return new NestLoop(outer.fold(c), inner.fold(c), quals == null ? null : quals.fold(c), left);
+            return new NestLoop(outer.fold(c), inner.fold(c), quals == null ? null : quals.fold(c), left, full);
         }
 
         @Override
@@ -221,6 +227,8 @@ public sealed interface ScanNode {
             RowScan o = outer.open(ec);
             return new RowScan() {
                 private List<Object[]> innerRows;
+                private boolean[] innerMatched;
+                private int unmatchedPos = -1;
                 private Object[] cur;
                 private int pos;
                 private boolean matched;
@@ -235,11 +243,27 @@ public sealed interface ScanNode {
                                 innerRows.add(r);
                             }
                         }
+                        innerMatched = full ? new boolean[innerRows.size()] : null;
                     }
                     while (true) {
+                        if (unmatchedPos >= 0) {
+                            while (unmatchedPos < innerRows.size()) {
+                                int k = unmatchedPos++;
+                                if (!innerMatched[k]) {
+                                    Object[] combined = new Object[ow + iw];
+                                    System.arraycopy(innerRows.get(k), 0, combined, ow, iw);
+                                    return combined;
+                                }
+                            }
+                            return null;
+                        }
                         if (cur == null) {
                             cur = o.next();
                             if (cur == null) {
+                                if (full) {
+                                    unmatchedPos = 0;
+                                    continue;
+                                }
                                 return null;
                             }
                             pos = 0;
@@ -260,6 +284,9 @@ public sealed interface ScanNode {
                                 }
                             }
                             matched = true;
+                            if (full) {
+                                innerMatched[pos - 1] = true;
+                            }
                             return combined;
                         }
                         Object[] last = cur;

@@ -239,7 +239,15 @@ class FromClauseTest {
         PgException e = error("select * from emp e join dept d on dname");
         assertEquals("argument of JOIN/ON must be type boolean, not type text", e.getMessage());
         assertEquals(36, e.position());
-        assertEquals(SqlState.FEATURE_NOT_SUPPORTED, error("select * from emp full join dept on true").sqlState());
+        assertEquals(List.of("ann|eng", "bob|eng", "cid|ops", "dee|", "eve|ops", "|hr"),
+                rows("select e.name, d.dname from emp e full join dept d on e.dept = d.dname order by 1, 2"));
+        assertEquals(List.of("1|", "2|2", "3|3", "|4", "|5"),
+                rows("select a, b from generate_series(1,3) a full join generate_series(2,5) b on a = b order by a nulls last, b"));
+        assertEquals(List.of("15"), rows("select count(*) from emp full join dept on true"));
+        e = error("select * from emp full join dept on dname = 'x' and id > 0");
+        assertEquals(SqlState.FEATURE_NOT_SUPPORTED, e.sqlState());
+        assertEquals("FULL JOIN is only supported with merge-joinable or hash-joinable join conditions", e.getMessage());
+        assertEquals(SqlState.FEATURE_NOT_SUPPORTED, error("select * from emp full join dept on dname = dept or id > 3").sqlState());
     }
 
     @Test

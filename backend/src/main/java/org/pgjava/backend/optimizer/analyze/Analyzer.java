@@ -1207,10 +1207,78 @@ public final class Analyzer {
         return new FromItem(new ScanNode.Subquery(plan, n), List.of(e));
     }
 
-    private FromItem joinItem(JoinExpr j) {
-        if (j.type() == JoinExpr.JoinType.FULL) {
-            throw PgException.notSupported("FULL JOIN is not supported yet").withPosition(j.location() + 1);
+    /**
+     * PostgreSQL plans FULL JOIN only with merge- or hash-joinable conditions: ON TRUE, or an AND of
+     * {@code a = b} where one side uses only columns of the left input and the other only of the right.
+     * Anything else is its 0A000, which pgjava reproduces although its nested loop could run it.
+     */
+    private void checkFullJoinQuals(ExprNode quals, List<RangeEntry> left, List<RangeEntry> right, int location) {
+        List<ExprNode> conjuncts = new ArrayList<>();
+        flattenAnd(quals, conjuncts);
+        for (ExprNode c : conjuncts) {
+            if (c instanceof ExprNode.Const k && k.kind() == ExprNode.ConstKind.BOOLEAN && k.value().equals("t")) {
+                continue;
+            }
+            boolean ok = false;
+            if (c instanceof ExprNode.Op o && o.name().equals("=") && o.left() != null
+                    && containsColumnRef(o.left()) && containsColumnRef(o.right())) {
+                ok = (onlyUses(o.left(), left) && onlyUses(o.right(), right))
+                        || (onlyUses(o.left(), right) && onlyUses(o.right(), left));
+            }
+            if (!ok) {
+                throw PgException.notSupported("FULL JOIN is only supported with merge-joinable or hash-joinable join conditions");
+            }
         }
+    }
+
+    private static void flattenAnd(ExprNode n, List<ExprNode> out) {
+        if (n instanceof ExprNode.Bool b && b.op() == ExprNode.BoolOp.AND) {
+            for (ExprNode a : b.args()) {
+                flattenAnd(a, out);
+            }
+        } else {
+            out.add(n);
+        }
+    }
+
+    /** True when the expression analyzes with only {@code entries} in scope (all its columns are theirs). */
+    private boolean onlyUses(ExprNode n, List<RangeEntry> entries) {
+        List<RangeEntry> saved = scope;
+        scope = entries;
+        try {
+            analyze(n);
+            return true;
+        } catch (PgException e) {
+            return false;
+        } finally {
+            scope = saved;
+        }
+    }
+
+    private static boolean containsColumnRef(ExprNode n) {
+        if (n == null) {
+            return false;
+        }
+        return switch (n) {
+            case ExprNode.ColumnRef c -> true;
+            case ExprNode.FuncCall f -> f.args().stream().anyMatch(Analyzer::containsColumnRef);
+            case ExprNode.Op o -> containsColumnRef(o.left()) || containsColumnRef(o.right());
+            case ExprNode.Bool b -> b.args().stream().anyMatch(Analyzer::containsColumnRef);
+            case ExprNode.SpecialFunc f -> f.args().stream().anyMatch(Analyzer::containsColumnRef);
+            case ExprNode.TypeCast t -> containsColumnRef(t.arg());
+            case ExprNode.Case c -> containsColumnRef(c.arg()) || containsColumnRef(c.defaultResult())
+                    || c.whens().stream().anyMatch(w -> containsColumnRef(w.condition()) || containsColumnRef(w.result()));
+            case ExprNode.NullTest t -> containsColumnRef(t.arg());
+            case ExprNode.BooleanTest t -> containsColumnRef(t.arg());
+            case ExprNode.Distinct d -> containsColumnRef(d.left()) || containsColumnRef(d.right());
+            case ExprNode.Between b -> containsColumnRef(b.arg()) || containsColumnRef(b.low()) || containsColumnRef(b.high());
+            case ExprNode.InList in -> containsColumnRef(in.arg()) || in.list().stream().anyMatch(Analyzer::containsColumnRef);
+            case ExprNode.Like l -> containsColumnRef(l.arg()) || containsColumnRef(l.pattern()) || containsColumnRef(l.escape());
+            default -> false;
+        };
+    }
+
+    private FromItem joinItem(JoinExpr j) {
         FromItem l = fromItem(j.left());
         FromItem r = fromItem(j.right());
         boolean right = j.type() == JoinExpr.JoinType.RIGHT;
@@ -1244,7 +1312,11 @@ public final class Analyzer {
             }
         }
         boolean outerJoin = j.type() != JoinExpr.JoinType.INNER;
-        return new FromItem(new ScanNode.NestLoop(outer.scan(), inner.scan(), quals, outerJoin), entries);
+        boolean full = j.type() == JoinExpr.JoinType.FULL;
+        if (full && j.quals() != null) {
+            checkFullJoinQuals(j.quals(), l.entries(), r.entries(), j.location());
+        }
+        return new FromItem(new ScanNode.NestLoop(outer.scan(), inner.scan(), quals, outerJoin, full), entries);
     }
 
     // ------------------------------------------------------------------ column names
