@@ -22,8 +22,14 @@ import org.pgjava.conf.errors.SqlState;
  * @param arg        the argument, evaluated over input rows; null for count(*)
  * @param resultType the result's type OID
  * @param order      for MIN/MAX the input type's comparison, else null
+ * @param distinct   for agg(DISTINCT x): an order consistent with the input type's equality; each distinct
+ *                   non-NULL input is fed once. Null otherwise
  */
-public record AggCall(Kind kind, Expr arg, int resultType, Comparator<Object> order) {
+public record AggCall(Kind kind, Expr arg, int resultType, Comparator<Object> order, Comparator<Object> distinct) {
+    /** An aggregate without DISTINCT. */
+    public AggCall(Kind kind, Expr arg, int resultType, Comparator<Object> order) {
+        this(kind, arg, resultType, order, null);
+    }
 
     /** The built aggregates and their transition rules. */
     public enum Kind { COUNT_STAR, COUNT, SUM_INT, SUM_NUMERIC, SUM_FLOAT4, SUM_FLOAT8, AVG_NUMERIC, AVG_FLOAT, MIN, MAX }
@@ -34,11 +40,16 @@ public record AggCall(Kind kind, Expr arg, int resultType, Comparator<Object> or
         long longSum;
         double doubleSum;
         Object value;
+        java.util.TreeSet<Object> seen;
     }
 
     /** A fresh state (no input yet). */
     public State newState() {
-        return new State();
+        State s = new State();
+        if (distinct != null) {
+            s.seen = new java.util.TreeSet<>(distinct);
+        }
+        return s;
     }
 
     /** Feeds the current input row ({@code c.row}) into {@code s}. */
@@ -48,7 +59,7 @@ public record AggCall(Kind kind, Expr arg, int resultType, Comparator<Object> or
             return;
         }
         Object v = arg.eval(c);
-        if (v == null) {
+        if (v == null || (s.seen != null && !s.seen.add(v))) {
             return;
         }
         s.count++;

@@ -393,7 +393,7 @@ public sealed interface ScanNode {
             AggCall[] a = new AggCall[aggs.length];
             for (int i = 0; i < a.length; i++) {
                 AggCall x = aggs[i];
-                a[i] = new AggCall(x.kind(), x.arg() == null ? null : x.arg().fold(c), x.resultType(), x.order());
+                a[i] = new AggCall(x.kind(), x.arg() == null ? null : x.arg().fold(c), x.resultType(), x.order(), x.distinct());
             }
             return new Agg(input.fold(c), k, keyOrders, a);
         }

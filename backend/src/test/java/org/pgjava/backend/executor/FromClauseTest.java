@@ -454,7 +454,9 @@ class FromClauseTest {
         e = error("select count(sum(id)) from emp");
         assertEquals("aggregate function calls cannot be nested", e.getMessage());
         assertEquals(14, e.position());
-        assertEquals(SqlState.FEATURE_NOT_SUPPORTED, error("select count(distinct dept) from emp").sqlState());
+        assertEquals(List.of("2|6|2.0000000000000000|3"),
+                rows("select count(distinct dept), sum(distinct boss), avg(distinct boss), count(distinct boss) from emp"));
+        assertEquals(List.of("3|3"), rows("select count(distinct x % 3), sum(distinct x % 3) from generate_series(1,10) x"));
     }
 
     @Test

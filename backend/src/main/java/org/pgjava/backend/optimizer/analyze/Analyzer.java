@@ -781,9 +781,6 @@ public final class Analyzer {
             throw PgException.error(SqlState.GROUPING_ERROR, "aggregate functions are not allowed in "
                     + (aggForbidden != null ? aggForbidden : "this context")).withPosition(f.location() + 1);
         }
-        if (f.distinct()) {
-            throw PgException.notSupported("DISTINCT in aggregate calls is not supported yet").withPosition(f.location() + 1);
-        }
         Grouping g = grouping;
         AggCall call;
         if (f.star()) {
@@ -850,6 +847,14 @@ public final class Analyzer {
                             .withPosition(f.location() + 1);
                 }
             }
+        }
+        if (f.distinct()) {
+            Comparator<Object> eq = Operators.equalityOrder(call.arg().type);
+            if (eq == null) {
+                throw PgException.error(SqlState.UNDEFINED_FUNCTION, "could not identify an equality operator for type "
+                        + TypeIO.typeName(call.arg().type)).withPosition(f.location() + 1);
+            }
+            call = new AggCall(call.kind(), call.arg(), call.resultType(), call.order(), eq);
         }
         g.aggs.add(call);
         return new Expr.Var(call.resultType(), -1, g.keys.size() + g.aggs.size() - 1);
