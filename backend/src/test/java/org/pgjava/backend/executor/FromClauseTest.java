@@ -451,6 +451,11 @@ class FromClauseTest {
         assertEquals(8, e.position());
         e = error("select sum('1') from emp");
         assertEquals("function sum(unknown) is not unique", e.getMessage());
+        assertEquals("function upper() does not exist", error("select upper(*) from emp").getMessage());
+        assertEquals("function sum() does not exist", error("select sum(*) from emp").getMessage());
+        e = error("select upper(distinct name) from emp");
+        assertEquals(SqlState.WRONG_OBJECT_TYPE, e.sqlState());
+        assertEquals("DISTINCT specified, but upper is not an aggregate function", e.getMessage());
         e = error("select count(sum(id)) from emp");
         assertEquals("aggregate function calls cannot be nested", e.getMessage());
         assertEquals(14, e.position());

@@ -785,8 +785,9 @@ public final class Analyzer {
         AggCall call;
         if (f.star()) {
             if (!name.equals("count")) {
-                throw PgException.error(SqlState.WRONG_OBJECT_TYPE, name + "(*) specified, but " + name
-                        + " is not an aggregate function").withPosition(f.location() + 1);
+                throw PgException.error(SqlState.UNDEFINED_FUNCTION, "function " + name + "() does not exist")
+                        .withHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+                        .withPosition(f.location() + 1);
             }
             call = new AggCall(AggCall.Kind.COUNT_STAR, null, Types.INT8, null);
         } else {
@@ -2046,8 +2047,9 @@ public final class Analyzer {
         for (ExprNode a : f.args()) {
             args.add(analyze(a));
         }
-        if (f.star() || f.distinct()) {
-            throw PgException.notSupported("aggregate functions are not supported yet").withPosition(f.location() + 1);
+        if (f.distinct()) {
+            throw PgException.error(SqlState.WRONG_OBJECT_TYPE, "DISTINCT specified, but " + String.join(".", names)
+                    + " is not an aggregate function").withPosition(f.location() + 1);
         }
         if (schemaOk && name.equals("pg_typeof") && args.size() == 1) {
             long oid = args.get(0).type;
