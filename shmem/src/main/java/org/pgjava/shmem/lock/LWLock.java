@@ -245,6 +245,11 @@ public final class LWLock {
         }
     }
 
+    /** The lock's offset within the memory it was viewed in (what {@link LWLockWaitSlots#waitingOn} reports). */
+    public long offset() {
+        return offset;
+    }
+
     /** Whether this process's owner holds the lock (in either mode). */
     public boolean heldByMe() {
         return owner.heldMode(this) != null;
