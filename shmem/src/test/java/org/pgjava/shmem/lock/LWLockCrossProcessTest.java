@@ -33,14 +33,19 @@ class LWLockCrossProcessTest {
             Process r1 = f.start(LockChildMain.class, "reader", "10", "0");
             Process r2 = f.start(LockChildMain.class, "reader", "11", "0");
             f.awaitAttachedThenGo(writers + 2, 30_000);
+            long started = System.nanoTime();
             MemorySegment w = f.words();
             long deadline = System.currentTimeMillis() + 60_000;
             while (SharedAtomics.getLong(w, COUNTER_B) < (long) writers * iterations
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(10);
             }
+            long elapsed = System.nanoTime() - started;
             SharedAtomics.setLong(w, STOP, 1);
             f.awaitChildrenSucceed(30);
+            System.out.printf("LWLock contended: %d processes x %d exclusive increments (2 shared readers "
+                    + "alongside) in %.0f ms, %.1f µs per exclusive hold%n", writers, iterations, elapsed / 1e6,
+                    elapsed / 1e3 / (writers * iterations));
             assertEquals((long) writers * iterations, w.get(ValueLayout.JAVA_LONG, COUNTER_A), f.logsText());
             assertEquals((long) writers * iterations, w.get(ValueLayout.JAVA_LONG, COUNTER_B));
             assertEquals(0, SharedAtomics.getLong(w, VIOLATIONS), "readers saw A != B under a shared hold");
@@ -80,8 +85,9 @@ class LWLockCrossProcessTest {
                 lock.release();
                 long start = System.nanoTime();
                 while (SharedAtomics.getLong(w, ROUND_DONE) != r) {
-                    assertTrue(System.nanoTime() - start < 1_000_000_000L,
-                            "waiter not woken within 1 s of the release, round " + r + f.logsText());
+                    // generous: the test machine may be loaded; typical wake-ups take tens of µs
+                    assertTrue(System.nanoTime() - start < 2_000_000_000L,
+                            "waiter not woken within 2 s of the release, round " + r + f.logsText());
                     Thread.onSpinWait();
                 }
                 wakeNanos[r - 1] = w.get(ValueLayout.JAVA_LONG, LATENCIES + 8L * (r - 1));
@@ -131,7 +137,8 @@ class LWLockCrossProcessTest {
             // FIFO: once the writer is queued no reader may pass it; only holds that began before it
             // queued (at most one per reader, plus one each in the instant before queueing) complete.
             assertTrue(worstPassed <= 2L * readers, "readers passed the queued writer " + worstPassed + " times");
-            assertTrue(worstNanos < 1_000_000_000L, "writer waited " + worstNanos / 1e6 + " ms");
+            // a sanity bound only (the machine may be loaded); the count above is the fairness bound
+            assertTrue(worstNanos < 5_000_000_000L, "writer waited " + worstNanos / 1e6 + " ms");
         }
     }
 
