@@ -111,13 +111,18 @@ public final class LWLock {
      * Acquires the lock in {@code mode}, sleeping as long as needed. Afterwards the caller holds it and must
      * {@link #release()} it (or {@link LWLockOwner#releaseAll()}). The wait cannot be interrupted.
      *
-     * @throws IllegalStateException if the owner already holds {@value LWLockOwner#MAX_HELD} locks, if called
+     * @throws IllegalStateException if the owner already holds this lock (waiting would deadlock on itself),
+     *                               if it holds {@value LWLockOwner#MAX_HELD} locks, if called
      *                               from another thread than the owner's, or "stuck spinlock detected" when
      *                               the wait-list lock stays taken for a minute (the segment is then corrupt)
      */
     public void acquire(LWLockMode mode) {
         owner.checkThread();
         owner.checkRoom(this);
+        if (owner.heldMode(this) != null) {
+            // exclusive twice, or shared behind a queued writer, would wait for ourselves forever
+            throw new IllegalStateException("lock " + name + " is already held by this process");
+        }
         int add = mode == LWLockMode.EXCLUSIVE ? EXCLUSIVE : 1;
         for (int i = 0; i < FAST_SPINS; i++) {
             int s = SharedAtomics.getInt(memory, offset);

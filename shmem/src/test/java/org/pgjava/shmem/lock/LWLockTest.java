@@ -75,6 +75,17 @@ class LWLockTest {
     }
 
     @Test
+    void acquiringALockAlreadyHeldIsRefusedInsteadOfDeadlocking() {
+        LWLockArray a = locksFor(0);
+        a.get(0).acquire(LWLockMode.SHARED);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.get(0).acquire(LWLockMode.SHARED));
+        assertEquals("lock test[0] is already held by this process", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> a.get(0).acquire(LWLockMode.EXCLUSIVE));
+        a.get(0).release();
+        assertEquals(0, a.get(0).sharedHolders());
+    }
+
+    @Test
     void releaseAllReleasesEveryHoldNewestFirst() {
         LWLockOwner owner = new LWLockOwner(slots, 0);
         LWLockArray a = new LWLockArray(lockMemory, "test", owner);
