@@ -26,7 +26,8 @@ public final class LWLockOwner {
     private int heldCount;
 
     /**
-     * Binds the calling thread to wait slot {@code slot} and records this process's pid in it.
+     * Binds the calling thread to wait slot {@code slot}, records this process's pid in it, and binds the
+     * futex system call (first use of JNA's libc binding) so that the first wait is not slowed by it.
      *
      * @throws IndexOutOfBoundsException if the slot does not exist
      * @throws IllegalStateException     if the slot is marked as waiting (another live owner uses it)
@@ -39,6 +40,9 @@ public final class LWLockOwner {
             throw new IllegalStateException("LWLock wait slot " + slot + " is in use by PID " + slots.pid(slot));
         }
         slots.setPid(slot, (int) ProcessHandle.current().pid());
+        // binds the futex call now (JNA loads and links libc on first use, ~0.1-0.4 s on a loaded machine),
+        // so the first LWLock wait does not pay it; a wake on our own word wakes nobody
+        slots.wakeOwnWord(slot);
     }
 
     /** The wait slot number. */

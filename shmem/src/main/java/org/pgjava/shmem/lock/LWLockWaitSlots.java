@@ -126,6 +126,11 @@ public final class LWLockWaitSlots {
         SharedAtomics.setInt(memory, base(slot) + PID, pid);
     }
 
+    /** A FUTEX_WAKE on the slot's own word while its owner is not waiting: wakes nobody, binds the call. */
+    void wakeOwnWord(int slot) {
+        Futex.wake(memory.address() + base(slot) + WAIT_STATE, 1);
+    }
+
     /**
      * Grants the slot's wait (the caller has dequeued it and given it the lock): waitState → 0, and a futex
      * wake if the owner went to sleep.
