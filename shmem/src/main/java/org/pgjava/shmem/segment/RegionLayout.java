@@ -123,9 +123,9 @@ public final class RegionLayout {
         /**
          * Adds a region after the ones already added.
          *
-         * @param name      unique, 1..{@value #MAX_NAME_BYTES} UTF-8 bytes, no NUL
+         * @param name      unique, 1..{@value RegionLayout#MAX_NAME_BYTES} UTF-8 bytes, no NUL
          * @param size      bytes, at least 1
-         * @param alignment a power of two, at least {@value #CACHE_LINE}
+         * @param alignment a power of two, at least {@value RegionLayout#CACHE_LINE}
          * @throws IllegalArgumentException if a rule above is broken
          */
         public Builder add(String name, long size, int alignment) {
