@@ -22,8 +22,9 @@
 # next one, so that changing background load hits both alike.
 #   - server start to first accepted query: the start command is launched and `psql -c 'select 1'` is
 #     polled until it succeeds (median of 3 restarts);
-#   - memory per idle connection: pgclient.py holds 50 idle connections; PSS (/proc/PID/smaps_rollup) of the
-#     postmaster and all its descendants, divided by 50, and the increase over the idle server / 50.
+#   - memory per idle connection, first thing on the fresh servers: pgclient.py holds 50 idle connections;
+#     PSS (/proc/PID/smaps_rollup) of the postmaster and all its descendants, divided by 50, and the increase
+#     over the idle server / 50; and at the end, processes and PSS left after all the client work.
 # Each server first gets a warm-up (8 clients, then connection churn; not reported).
 # Connection and throughput metrics are repeated 3 times (PostgreSQL and pgjava alternating) and the
 # median is reported.
@@ -83,6 +84,10 @@ declare -A PG JV   # results: key -> value or "failed: ..."
 
 # ---------------------------------------------------------------- servers
 
+tree_pids() { # ROOTPID -> the pid and the pids of all its descendants
+    ps -eo pid=,ppid= | awk -v r="$1" '{par[$1]=$2} END {if (!(r in par)) exit; in_[r]=1; ch=1; while (ch) {ch=0; for (p in par) if (!(p in in_) && (par[p] in in_)) {in_[p]=1; ch=1}} for (p in in_) print p}'
+}
+
 pg_start() {
     if [[ $(id -u) -eq 0 ]] && ! id pgref >/dev/null 2>&1; then useradd -m pgref; fi
     mkdir -p "$work/pg"
@@ -97,7 +102,7 @@ port = $PG_PORT
 unix_socket_directories = '$work/pg'
 max_connections = 100
 CONF
-    cleanup_cmds+=("as_pgref '$PGBIN/pg_ctl' -D '$work/pg/data' -m fast -w stop")
+    cleanup_cmds+=("as_pgref '$PGBIN/pg_ctl' -D '$work/pg/data' -m fast -w -t 60 stop || as_pgref '$PGBIN/pg_ctl' -D '$work/pg/data' -m immediate -w stop")
     as_pgref "$PGBIN/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w -t 60 start >>"$LOG" 2>&1
 }
 pg_hba() { # METHOD
@@ -130,7 +135,7 @@ jv_start() {
         || { JV_FAIL="initdb failed: $(tail -n1 "$LOG")"; return 1; }
     grep -v '^[[:space:]]*#' "$JV_DATA/postgresql.conf" 2>/dev/null | sed 's/[[:space:]]*#.*//' | grep -v '^[[:space:]]*$' \
         | tr '\n' ';' | cut -c1-600 >"$work/pgjava/settings.txt"
-    cleanup_cmds+=("'$root/bin/pgjava' stop -D '$JV_DATA' -m fast")
+    cleanup_cmds+=("jv_stop")
     "$root/bin/pgjava" start -D "$JV_DATA" -l "$work/pgjava/log" -o "$JV_OPTS" >>"$LOG" 2>&1 \
         || { JV_FAIL="start failed: $(tail -n1 "$work/pgjava/log" 2>/dev/null || tail -n1 "$LOG")"; return 1; }
 }
@@ -139,7 +144,22 @@ jv_hba() { # METHOD
     printf 'local all all trust\nhost all all 127.0.0.1/32 %s\n' "$1" >"$JV_DATA/pg_hba.conf"
     "$root/bin/pgjava" reload -D "$JV_DATA" >>"$LOG" 2>&1
 }
-jv_stop() { "$root/bin/pgjava" stop -D "$JV_DATA" -m fast >>"$LOG" 2>&1; }
+# jv_stop: bin/pgjava stop -m fast; if the postmaster is still alive after that (or after 90 s), the whole
+# process tree is killed with SIGKILL and the stop counts as failed (status 1). Never leaves it running.
+jv_stop() {
+    local pm tree
+    pm=$(head -n1 "$JV_DATA/postmaster.pid" 2>/dev/null)
+    [[ -n $pm ]] && tree=$(tree_pids "$pm")
+    if timeout 90 "$root/bin/pgjava" stop -D "$JV_DATA" -m fast >>"$LOG" 2>&1 && { [[ -z $pm ]] || ! kill -0 "$pm" 2>/dev/null; }; then
+        return 0
+    fi
+    if [[ -n $tree ]]; then
+        log "pgjava: stop -m fast did not stop postmaster $pm; killing its $(wc -w <<<"$tree") processes"
+        kill -9 $tree 2>/dev/null
+        sleep 1
+    fi
+    return 1
+}
 jv_start_bg() { "$root/bin/pgjava" start -D "$JV_DATA" -l "$work/pgjava/log" -o "$JV_OPTS" >>"$LOG" 2>&1; }
 jv_pid() {
     if [[ -n $JV_DATA && -f $JV_DATA/postmaster.pid ]]; then head -n1 "$JV_DATA/postmaster.pid"; return; fi
@@ -242,7 +262,7 @@ throughput_metrics() { # ARRAYNAME HOST PORT PASSWORD
 
 tree_pss_kib() { # ROOTPID -> "kib nprocs"
     local pids p total=0 n=0 v
-    pids=$(ps -eo pid=,ppid= | awk -v r="$1" '{par[$1]=$2} END {in_[r]=1; ch=1; while (ch) {ch=0; for (p in par) if (!(p in in_) && (par[p] in in_)) {in_[p]=1; ch=1}} for (p in in_) print p}')
+    pids=$(tree_pids "$1")
     for p in $pids; do
         v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null)
         if [[ -n $v ]]; then total=$((total + v)); n=$((n + 1)); fi
@@ -295,7 +315,10 @@ start_metric() {
     local host=$2 port=$3 stopfn=$4 startfn=$5
     local times=() i t0 t1 ok bgpid
     for ((i = 0; i < START_REPS; i++)); do
-        $stopfn || { res[start_ms]="failed: stop failed"; return; }
+        if ! $stopfn; then
+            res[start_ms]="failed: stop -m fast did not stop the server (killed)"
+            return
+        fi
         sleep 1
         t0=$(now_ms)
         $startfn &
@@ -386,6 +409,21 @@ phase_start() {
     fi
 }
 
+# after all client work: how many server processes are left and their PSS (pgjava's pool after reuse)
+phase_after() {
+    local -n arr=$1
+    local pid t
+    pid=$($6)
+    if [[ -n $pid ]] && [[ -d /proc/$pid ]]; then
+        sleep 2
+        t=$(tree_pss_kib "$pid")
+        arr[after_procs]=${t#* }
+        arr[after_pss]=$(awk -v k="${t% *}" 'BEGIN {printf "%.1f", k / 1024}')
+    else
+        arr[after_procs]="failed: server pid unknown"; arr[after_pss]=${arr[after_procs]}
+    fi
+}
+
 # hba function for a running pgjava whose data directory we do not know: leave it as it is
 jv_hba_unknown() { [[ $1 == trust ]]; }
 
@@ -415,6 +453,9 @@ else
 fi
 
 for side in "${sides[@]}"; do
+    eval "phase_memory $side"
+done
+for side in "${sides[@]}"; do
     eval "phase_warmup $side"
 done
 for ((rep = 1; rep <= REPS; rep++)); do
@@ -425,10 +466,9 @@ for ((rep = 1; rep <= REPS; rep++)); do
         done
     done
 done
-for phase in phase_memory phase_start; do
-    for side in "${sides[@]}"; do
-        eval "$phase $side"
-    done
+for side in "${sides[@]}"; do
+    eval "phase_after $side"
+    eval "phase_start $side"
 done
 pg_stop
 
@@ -454,6 +494,8 @@ rows=(
     "mem_total|PSS of all server processes with $MEM_N idle connections ÷ $MEM_N (MiB)|lower"
     "mem_incr|(PSS with $MEM_N idle connections − PSS without) ÷ $MEM_N (MiB)|lower"
     "mem_procs|server processes without → with $MEM_N connections|"
+    "after_procs|server processes after all client work, no client connected|"
+    "after_pss|PSS of all server processes after all client work, no client connected (MiB)|lower"
 )
 
 cell() { # ARRAYNAME KEY
@@ -512,8 +554,8 @@ mkdir -p "$(dirname "$out")"
     echo "  bench/pgclient.py (Python $(python3 -c 'import platform; print(platform.python_version())'), raw protocol v3 client) for latency percentiles and for holding idle connections."
     echo "- Authentication: the superuser postgres with a SCRAM-SHA-256 verifier (initdb --pwfile); pg_hba.conf"
     echo "  \`host all all 127.0.0.1/32 trust\` or \`… scram-sha-256\`, switched by reload and verified before measuring."
-    echo "- Memory: PSS summed from /proc/PID/smaps_rollup over the postmaster and all its descendants, after the"
-    echo "  throughput runs (pgjava backends may be reused JVMs that have already served clients)."
+    echo "- Memory: PSS summed from /proc/PID/smaps_rollup over the postmaster and all its descendants, on the"
+    echo "  freshly started servers before any other client work; the last two rows repeat it after all of it."
     echo "- Raw pgbench output of the last run: target/bench/run.log (not committed)."
 } >"$out"
 log "wrote ${out#$root/}"

@@ -590,8 +590,10 @@ public final class Settings {
      * changes of the transaction are undone. Back to level 0. A no-op at level 0.
      */
     public void atTransactionEnd(boolean committed) {
-        while (levels.size() > 1) {
-            if (committed) atReleaseSavepoint(levels.size()); else atRollbackToSavepoint(levels.size());
+        if (committed) {
+            atReleaseSavepoint(2);
+        } else {
+            undoLevelsFrom(2);
         }
         if (levels.isEmpty()) return;
         Map<Slot, StackEntry> top = levels.remove(0);
@@ -618,6 +620,12 @@ public final class Settings {
 
     /** ROLLBACK TO a savepoint created at {@code level}: undoes every change made at that level and above; the level stays open (empty). */
     public void atRollbackToSavepoint(int level) {
+        undoLevelsFrom(level);
+        while (levels.size() < level) levels.add(new LinkedHashMap<>());
+    }
+
+    /** Undoes and closes every savepoint level from {@code level} (≥ 2) up; lower levels are untouched. */
+    private void undoLevelsFrom(int level) {
         while (levels.size() >= level && levels.size() >= 2) {
             Map<Slot, StackEntry> top = levels.remove(levels.size() - 1);
             for (Map.Entry<Slot, StackEntry> en : top.entrySet()) {
@@ -625,7 +633,6 @@ public final class Settings {
                 en.getKey().source = en.getValue().priorSource;
             }
         }
-        while (levels.size() < level) levels.add(new LinkedHashMap<>());
     }
 
     /** RELEASE of the savepoint at {@code level}: its changes (and those above) merge into the level below. */
@@ -721,7 +728,8 @@ public final class Settings {
                 }
                 Object v = parse(s.def, e.value(), s.value);
                 if (reload && s.def.context() == SettingContext.POSTMASTER) {
-                    if (!v.equals(s.resetValue)) {
+                    // a value from a source that outranks the file (the command line) is not changed by it
+                    if (s.resetSource.ordinal() <= SettingSource.FILE.ordinal() && !v.equals(s.resetValue)) {
                         problems.add("parameter \"" + s.def.displayName() + "\" cannot be changed without restarting the server");
                     }
                     continue;

@@ -96,6 +96,19 @@ class ConfigFileTest {
     }
 
     @Test
+    void reloadDoesNotReportPostmasterSettingsTheCommandLineSet() throws IOException {
+        Path f = write("postgresql.conf", "port = 5432\n");
+        Settings s = Settings.defaults();
+        assertEquals(List.of(), s.applyFile(ConfigFile.parse(f), false));
+        s.set("port", "6543", SettingSource.COMMAND_LINE, true);
+        assertEquals(List.of(), s.applyFile(ConfigFile.parse(f), true), "-c port outranks the file's port");
+        assertEquals(6543, s.getInt("port"));
+        Path g = write("postgresql.conf", "max_connections = 7\n");
+        assertEquals(List.of("parameter \"max_connections\" cannot be changed without restarting the server"),
+                s.applyFile(ConfigFile.parse(g), true), "a file-set POSTMASTER setting still needs a restart");
+    }
+
+    @Test
     void applyProblemsAndReload() throws IOException {
         Path bad = write("bad.conf", "port = 5432\nbogus = 1\nwork_mem = 8MB\n");
         Settings s = Settings.defaults();

@@ -366,6 +366,27 @@ class SettingsTest {
     }
 
     @Test
+    void transactionEndWithOpenSavepointsUndoesOrKeepsEveryLevel() {
+        Settings s = Settings.defaults();
+        s.atTransactionStart();
+        set(s, "work_mem", "1MB");
+        s.atSavepoint();
+        set(s, "work_mem", "2MB");
+        s.atSavepoint();
+        set(s, "work_mem", "5MB");
+        s.atTransactionEnd(false); // ROLLBACK (or a lost client) with two savepoints open
+        assertEquals(0, s.nestLevel());
+        assertEquals("4MB", s.show("work_mem"), "abort undoes every level");
+
+        s.atTransactionStart();
+        s.atSavepoint();
+        set(s, "work_mem", "6MB");
+        s.atTransactionEnd(true); // COMMIT with a savepoint open
+        assertEquals(0, s.nestLevel());
+        assertEquals("6MB", s.show("work_mem"), "commit keeps SETs made inside open savepoints");
+    }
+
+    @Test
     void transactionIsolationFollowsDefault() {
         Settings s = Settings.defaults();
         set(s, "default_transaction_isolation", "repeatable read");

@@ -6,6 +6,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.pgjava.conf.errors.PgException;
@@ -46,7 +49,7 @@ public final class ClientListeners {
     private static final Logger LOG = LoggerFactory.getLogger(ClientListeners.class);
 
     private final EventLoopGroup acceptLoop = new MultiThreadIoEventLoopGroup(1,
-            new DefaultThreadFactory("postmaster-accept", true), EpollTransport.ioHandlerFactory());
+            new DefaultThreadFactory("postmaster-accept", true), EpollIoHandler.newFactory());
     private final EventLoopGroup workerLoops;
     private final List<Channel> servers = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
@@ -54,7 +57,7 @@ public final class ClientListeners {
     /** Creates the event loops (nothing is bound yet). */
     public ClientListeners(int workers) {
         this.workerLoops = new MultiThreadIoEventLoopGroup(workers,
-                new DefaultThreadFactory("postmaster-conn", true), EpollTransport.ioHandlerFactory());
+                new DefaultThreadFactory("postmaster-conn", true), EpollIoHandler.newFactory());
     }
 
     /**
@@ -73,7 +76,7 @@ public final class ClientListeners {
             boolean bound = false;
             for (InetAddress ip : resolve(a)) {
                 try {
-                    Channel ch = serverBootstrap(policy, handoff, false).channel(EpollTransport.tcpServerChannel())
+                    Channel ch = serverBootstrap(policy, handoff, false).channel(EpollServerSocketChannel.class)
                             .bind(new InetSocketAddress(ip, port)).sync().channel();
                     servers.add(ch);
                     LOG.info("listening on {} address \"{}\", port {}", ip instanceof Inet6Address ? "IPv6" : "IPv4",
@@ -101,7 +104,7 @@ public final class ClientListeners {
             try {
                 lockSocket(socket, dataDir, port);
                 Files.deleteIfExists(socket);
-                Channel ch = serverBootstrap(policy, handoff, true).channel(EpollTransport.unixServerChannel())
+                Channel ch = serverBootstrap(policy, handoff, true).channel(EpollServerDomainSocketChannel.class)
                         .bind(new DomainSocketAddress(socket.toFile())).sync().channel();
                 servers.add(ch);
                 socketFiles.add(socket);

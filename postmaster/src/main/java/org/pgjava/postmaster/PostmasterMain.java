@@ -248,13 +248,7 @@ public final class PostmasterMain {
         LOG.info("received SIGHUP, reloading configuration files");
         Settings fresh = state.settings().copy();
         try {
-            List<String> problems = new ArrayList<>(
-                    fresh.applyFile(ConfigFile.parse(dataDir.resolve("postgresql.conf")), true));
-            // a -c option outranks the file: its parameter is not "changed" by a different file value
-            for (String c : commandLineSettings) {
-                String name = c.substring(0, Math.max(0, c.indexOf('='))).trim().replace('-', '_');
-                problems.removeIf(p -> p.equals("parameter \"" + name + "\" cannot be changed without restarting the server"));
-            }
+            List<String> problems = fresh.applyFile(ConfigFile.parse(dataDir.resolve("postgresql.conf")), true);
             for (String p : problems) {
                 LOG.info("{}", p);
             }

@@ -61,7 +61,7 @@ public final class ResultPlan implements PlannedStatement {
             offset = o;
             folded = true;
         } catch (StackOverflowError e) {
-            throw org.pgjava.backend.parser.Parser.stackDepthExceeded();
+            throw org.pgjava.backend.utils.StackDepth.limitExceeded();
         }
     }
 
@@ -164,7 +164,7 @@ public final class ResultPlan implements PlannedStatement {
                     materialized.sort(sortOrder());
                 }
             } catch (StackOverflowError e) {
-                throw org.pgjava.backend.parser.Parser.stackDepthExceeded();
+                throw org.pgjava.backend.utils.StackDepth.limitExceeded();
             }
         }
 
@@ -192,7 +192,7 @@ public final class ResultPlan implements PlannedStatement {
                             out[k] = r[k].eval(ec);
                         }
                     } catch (StackOverflowError e) {
-                        throw org.pgjava.backend.parser.Parser.stackDepthExceeded();
+                        throw org.pgjava.backend.utils.StackDepth.limitExceeded();
                     }
                 } else {
                     out = materialized.get(i);

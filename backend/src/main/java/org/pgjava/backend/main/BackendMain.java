@@ -2,8 +2,8 @@ package org.pgjava.backend.main;
 
 import org.pgjava.auth.wire.BackendMessages;
 import org.pgjava.backend.protocol.StartupInfo;
-import org.pgjava.backend.tcop.PostgresMain;
-import org.pgjava.backend.tcop.SessionEnd;
+import org.pgjava.backend.protocol.PostgresMain;
+import org.pgjava.backend.protocol.SessionEnd;
 import org.pgjava.conf.ConfigFile;
 import org.pgjava.conf.SettingSource;
 import org.pgjava.conf.Settings;
@@ -40,13 +40,14 @@ import java.util.List;
  * <p>Signals: SIGTERM ends the session with FATAL 57P01 "terminating connection due to administrator
  * command" (via PostgresMain's terminate flag; a session idle in a read gets the message written and its
  * socket shut down) and exits; SIGINT asks the running statement to cancel; SIGHUP makes the next session
- * use re-read settings. Process title: "pgjava: standby backend" while waiting,
+ * use re-read settings. Process title: "pgjava: backend starting" until READY, "pgjava: standby backend" while waiting,
  * "pgjava: USER DB HOST(PORT) ACTIVITY" or "pgjava: USER DB [local] ACTIVITY" while serving.
  * Exit status 0 for every orderly exit; 1 when the backend cannot start. {@code --aot-training} runs only
  * the warm-up and exits (the postmaster's AOT-cache training run).
  */
 public final class BackendMain {
     private static final Logger LOG = LoggerFactory.getLogger(BackendMain.class);
+    private static final String STARTING_TITLE = "pgjava: backend starting";
     private static final String STANDBY_TITLE = "pgjava: standby backend";
     private static final int WARM_UP_ROUNDS = 40;
 
@@ -102,7 +103,7 @@ public final class BackendMain {
             return 1; // the postmaster died before we could ask to die with it
         }
         startStdinWatchdog();
-        title.setTitle(STANDBY_TITLE);
+        title.setTitle(STARTING_TITLE);
         settings = loadSettings();
         installSignals();
         long t0 = System.nanoTime();
@@ -116,6 +117,7 @@ public final class BackendMain {
         }
         try (HandoffClient link = HandoffClient.connect(Path.of(socket))) {
             link.announceReady(pid, token);
+            title.setTitle(STANDBY_TITLE);
             while (!terminating) {
                 HandoffClient.Incoming in = link.awaitNext();
                 if (!(in instanceof HandoffClient.Client client)) {
@@ -237,7 +239,7 @@ public final class BackendMain {
             params.put("client_encoding", "UTF8");
             StartupInfo info = new StartupInfo("pgjava_warmup", "postgres", 10, 5, true, params, 0);
             ScriptedClientChannel ch = new ScriptedClientChannel(ScriptedClientChannel.warmUpScript(WARM_UP_ROUNDS));
-            new PostgresMain(ch, info, settings, pid, a -> title.setTitle(STANDBY_TITLE)).run();
+            new PostgresMain(ch, info, settings, pid, a -> { }).run();
             // load the error encoder the SIGTERM path uses, so a signal never triggers class loading
             BackendMessages.errorResponse(PgException.fatal(SqlState.ADMIN_SHUTDOWN, "warm-up"));
         } catch (RuntimeException e) {

@@ -5,11 +5,11 @@ import java.util.List;
 import org.pgjava.backend.executor.PlannedStatement;
 import org.pgjava.backend.executor.ResultColumn;
 import org.pgjava.backend.executor.ResultPlan;
-import org.pgjava.backend.parser.RawStatement;
-import org.pgjava.backend.parser.analyze.Analyzer;
-import org.pgjava.backend.parser.analyze.Types;
-import org.pgjava.backend.parser.nodes.SelectStmt;
-import org.pgjava.backend.parser.nodes.UtilityStatement;
+import org.pgjava.backend.nodes.RawStatement;
+import org.pgjava.backend.optimizer.analyze.Analyzer;
+import org.pgjava.backend.optimizer.analyze.Types;
+import org.pgjava.backend.nodes.SelectStmt;
+import org.pgjava.backend.nodes.UtilityStatement;
 import org.pgjava.backend.utils.SessionContext;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.SqlState;
@@ -38,7 +38,7 @@ public final class Planner {
         try {
             p.finishPlanning(ctx);
         } catch (StackOverflowError e) {
-            throw org.pgjava.backend.parser.Parser.stackDepthExceeded();
+            throw org.pgjava.backend.utils.StackDepth.limitExceeded();
         }
         return p;
     }
@@ -62,7 +62,7 @@ public final class Planner {
         try {
             q = analyzer.analyzeSelect(select);
         } catch (StackOverflowError e) {
-            throw org.pgjava.backend.parser.Parser.stackDepthExceeded();
+            throw org.pgjava.backend.utils.StackDepth.limitExceeded();
         }
         List<ResultColumn> cols = new ArrayList<>(q.columnNames().size());
         for (int i = 0; i < q.columnNames().size(); i++) {

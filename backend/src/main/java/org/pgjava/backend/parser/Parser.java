@@ -1,6 +1,8 @@
 package org.pgjava.backend.parser;
 
+import org.pgjava.backend.nodes.RawStatement;
 import java.util.List;
+import org.pgjava.backend.utils.StackDepth;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.SqlState;
 
@@ -25,16 +27,7 @@ public final class Parser {
         try {
             return new SqlParser(query).parseAll();
         } catch (StackOverflowError e) {
-            throw stackDepthExceeded();
+            throw StackDepth.limitExceeded();
         }
-    }
-
-    /**
-     * 54001 as PostgreSQL reports a too-deeply nested statement. Recursive phases (parsing, analysis,
-     * folding, evaluation) catch StackOverflowError and throw this instead.
-     */
-    public static PgException stackDepthExceeded() {
-        return PgException.error(SqlState.STATEMENT_TOO_COMPLEX, "stack depth limit exceeded")
-                .withHint("Increase the configuration parameter \"max_stack_depth\" (currently 2048kB), after ensuring the platform's stack depth limit is adequate.");
     }
 }

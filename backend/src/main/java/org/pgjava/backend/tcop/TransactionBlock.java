@@ -71,12 +71,12 @@ final class TransactionBlock {
         return state == State.FAILED;
     }
 
-    /** ReadyForQuery status byte: 'I', 'T' or 'E'. */
-    char statusByte() {
+    /** The status ReadyForQuery reports: 'I', 'T' or 'E'. */
+    TransactionStatus status() {
         return switch (state) {
-            case NONE, STARTED -> 'I';
-            case IMPLICIT, BLOCK -> 'T';
-            case FAILED -> 'E';
+            case NONE, STARTED -> TransactionStatus.IDLE;
+            case IMPLICIT, BLOCK -> TransactionStatus.IN_BLOCK;
+            case FAILED -> TransactionStatus.FAILED;
         };
     }
 
@@ -293,12 +293,6 @@ final class TransactionBlock {
     }
 
     private void end(boolean committed) {
-        if (!savepoints.isEmpty()) {
-            // Merge the savepoint levels into the transaction's level first: the end of the transaction
-            // then commits or undoes them all at once (and Settings.atTransactionEnd(false) is not asked to
-            // unwind savepoint levels itself, which it cannot do: its rollback-to keeps the level open).
-            settings.atReleaseSavepoint(savepoints.get(0).settingsLevel());
-        }
         settings.atTransactionEnd(committed && state != State.FAILED);   // a no-op when already undone
         savepoints.clear();
         state = State.NONE;

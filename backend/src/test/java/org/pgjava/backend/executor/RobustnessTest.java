@@ -7,8 +7,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.pgjava.backend.optimizer.Planner;
 import org.pgjava.backend.parser.Parser;
-import org.pgjava.backend.parser.RawStatement;
-import org.pgjava.backend.parser.nodes.UtilityStatement;
+import org.pgjava.backend.nodes.RawStatement;
+import org.pgjava.backend.nodes.UtilityStatement;
 import org.pgjava.backend.utils.adt.TypeIO;
 import org.pgjava.conf.errors.PgException;
 

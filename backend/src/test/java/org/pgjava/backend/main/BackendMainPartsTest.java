@@ -2,8 +2,8 @@ package org.pgjava.backend.main;
 
 import org.junit.jupiter.api.Test;
 import org.pgjava.backend.protocol.StartupInfo;
-import org.pgjava.backend.tcop.PostgresMain;
-import org.pgjava.backend.tcop.SessionEnd;
+import org.pgjava.backend.protocol.PostgresMain;
+import org.pgjava.backend.protocol.SessionEnd;
 import org.pgjava.conf.Settings;
 import org.pgjava.shmem.os.DescriptorStream;
 import org.pgjava.shmem.os.LibC;

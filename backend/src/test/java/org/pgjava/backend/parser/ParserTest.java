@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pgjava.backend.parser.nodes.DiscardStmt;
-import org.pgjava.backend.parser.nodes.ExprNode;
-import org.pgjava.backend.parser.nodes.Node;
-import org.pgjava.backend.parser.nodes.SelectStmt;
-import org.pgjava.backend.parser.nodes.TransactionStmt;
-import org.pgjava.backend.parser.nodes.VariableSetStmt;
-import org.pgjava.backend.parser.nodes.VariableShowStmt;
+import org.pgjava.backend.nodes.RawStatement;
+import org.pgjava.backend.nodes.DiscardStmt;
+import org.pgjava.backend.nodes.ExprNode;
+import org.pgjava.backend.nodes.Node;
+import org.pgjava.backend.nodes.SelectStmt;
+import org.pgjava.backend.nodes.TransactionStmt;
+import org.pgjava.backend.nodes.VariableSetStmt;
+import org.pgjava.backend.nodes.VariableShowStmt;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.SqlState;
 

@@ -84,6 +84,30 @@ public final class BackendAotCache {
         }
     }
 
+    /** Deletes backend.aot.tmpPID[.config] files of postmasters that died while building the cache. */
+    private void removeAbandonedTrainingFiles() {
+        try (var files = Files.list(cacheFile.getParent())) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (!n.startsWith(FILE_NAME + ".tmp")) {
+                    continue;
+                }
+                String digits = n.substring((FILE_NAME + ".tmp").length()).replace(".config", "");
+                try {
+                    long pid = Long.parseLong(digits);
+                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                        continue; // another postmaster is building it right now
+                    }
+                } catch (NumberFormatException ignored) {
+                    // not ours to judge: remove
+                }
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException ignored) {
+            // leftovers are harmless
+        }
+    }
+
     /** Options that make a backend JVM use the cache, or none when it is not usable. */
     public List<String> jvmOptions() {
         return usable() ? List.of("-XX:AOTCache=" + cacheFile) : List.of();
@@ -98,6 +122,7 @@ public final class BackendAotCache {
         if (usable()) {
             return true;
         }
+        removeAbandonedTrainingFiles();
         Path tmp = cacheFile.resolveSibling(FILE_NAME + ".tmp" + ProcessHandle.current().pid());
         List<String> opts = new ArrayList<>();
         for (String o : jvmOptions) {

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * How a backend JVM is started: {@code java <backend_jvm_options> --enable-native-access=ALL-UNNAMED
- * -cp <the postmaster's class path> org.pgjava.backend.main.BackendMain -D DIR [-c name=value]...}, with the
+ * -cp <the postmaster's class path> <backend main class> -D DIR [-c name=value]...}, with the
  * hand-off socket path, the postmaster's pid and the child's random token in its environment. The
  * postmaster names the backend's main class as a string only: it never links against backend code.
  *
@@ -20,7 +20,10 @@ import java.util.Map;
  */
 public record BackendCommand(Path javaBinary, String classPath, Path dataDir, List<String> settingArgs,
                              Path handoffSocket, int postmasterPid) {
-    /** The backend's composition root, named by string only (layering: postmaster never uses backend). */
+    /**
+     * The backend's composition root, named by string only (layering: postmaster never uses backend; the
+     * layering test does not count a class name inside a string literal as a dependency).
+     */
     public static final String BACKEND_MAIN = "org.pgjava.backend.main.BackendMain";
     public static final String ENV_HANDOFF_SOCKET = "PGJAVA_HANDOFF_SOCKET";
     public static final String ENV_TOKEN = "PGJAVA_BACKEND_TOKEN";

@@ -359,7 +359,8 @@ public final class BackendPool implements HandoffServer.Listener {
                 b.slot = null;
             }
             PoolConfig c = config;
-            keep = reusableNow && c.reuse() && !stopping && b.clientsServed < c.maxClientsPerBackend();
+            keep = reusableNow && c.reuse() && !stopping && b.clientsServed < c.maxClientsPerBackend()
+                    && idleReusable(b.databaseOid) < c.standbyBackends() + activeFor(b.databaseOid);
             LOG.debug("backend process (PID {}) done with client {} ({}reusable): {}", b.pid(), b.clientsServed,
                     reusableNow ? "" : "not ", keep ? "back to the pool" : "exits");
             if (keep) {
@@ -546,6 +547,26 @@ public final class BackendPool implements HandoffServer.Listener {
     }
 
     // ---- idle bookkeeping (callers hold the lock) ----
+
+    /**
+     * Idle backends kept for one database are capped at standby_backends + the clients of that database
+     * being served now: enough for every current client to reconnect at once, without letting connection
+     * races grow an unbounded crowd of idle JVMs.
+     */
+    private int idleReusable(int databaseOid) {
+        Deque<BackendProcess> d = reusable.get(databaseOid);
+        return d == null ? 0 : d.size();
+    }
+
+    private int activeFor(int databaseOid) {
+        int n = 0;
+        for (BackendProcess b : all) {
+            if (b.state == BackendProcess.State.ACTIVE && b.databaseOid == databaseOid) {
+                n++;
+            }
+        }
+        return n;
+    }
 
     private BackendProcess takeIdle(int databaseOid) {
         Deque<BackendProcess> d = reusable.get(databaseOid);

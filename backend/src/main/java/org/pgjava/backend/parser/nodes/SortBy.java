@@ -1,5 +1,0 @@
-package org.pgjava.backend.parser.nodes;
-
-/** ORDER BY item: {@code nullsFirst} null when not written. */
-public record SortBy(ExprNode expr, boolean descending, Boolean nullsFirst, int location) implements Node {
-}
