@@ -18,6 +18,8 @@ import java.lang.foreign.MemorySegment;
  * <pre>
  * offset size field      guarded by
  *      0    4 state      atomic; bits 0-23 number of shared holders, bit 24 held exclusively,
+ *                        bit 27 WAKE_PENDING (woken waiters have not retried yet: wake nobody else),
+ *                        bit 28 HANDOFF (a waiter starves: no barging, releases hand the lock over),
  *                        bit 29 WAITERS (the queue is not empty), bit 30 LIST_LOCKED (the wait-list lock,
  *                        a spinlock inside the state word)
  *      4    4 queueHead  slot number + 1 of the first waiter in {@link LWLockWaitSlots}, 0 = empty; LIST_LOCKED
@@ -27,30 +29,37 @@ import java.lang.foreign.MemorySegment;
  * All-zero is the initial state: free, no waiters. Rule: while LIST_LOCKED is set nobody but its holder
  * changes the state word (every other change is a compare-and-set that expects LIST_LOCKED clear), so the
  * holder computes the new state and publishes it with one release store that also clears LIST_LOCKED.
+ * WAITERS is set exactly when the queue is not empty; HANDOFF only while WAITERS is.
  *
- * <h2>Algorithm and fairness</h2>
+ * <h2>Algorithm and fairness: eventually fair</h2>
  * <ol>
- * <li>Fast path: a compare-and-set on the state that adds one shared holder or the exclusive bit, allowed
- *     only when the lock is compatible (exclusive: no holder; shared: no exclusive holder) and WAITERS and
- *     LIST_LOCKED are clear. It is retried with {@link Thread#onSpinWait()} for a short while.</li>
- * <li>Otherwise the process takes the wait-list lock; if the queue is empty and the lock compatible it
- *     takes the lock there; else it appends its wait slot to the tail of the queue, sets WAITERS, drops the
- *     wait-list lock, spins briefly on its slot's futex word and then sleeps in {@code FUTEX_WAIT}.</li>
+ * <li>Acquire, fast path: a compare-and-set on the state that adds one shared holder or the exclusive bit
+ *     when the lock is compatible (exclusive: no holder; shared: no exclusive holder), LIST_LOCKED is clear
+ *     and HANDOFF is clear; retried with {@link Thread#onSpinWait()} for a short while.</li>
+ * <li>Slow path, under the wait-list lock: take the lock if it is compatible and HANDOFF is clear (a
+ *     newcomer may barge past queued waiters); otherwise join the queue (at the tail; at the head when
+ *     retrying after a wake-up), set WAITERS, drop the wait-list lock, spin briefly on the slot's futex
+ *     word, then sleep in {@code FUTEX_WAIT} with a {@value #STARVATION_NANOS} ns timeout.</li>
  * <li>Release: without WAITERS a compare-and-set subtracts the hold. With WAITERS the releaser takes the
- *     wait-list lock, subtracts its hold and <em>hands the lock over</em>: if the first waiter wants
- *     exclusive and no holder is left, it alone gets the exclusive bit; if the first waiter wants shared
- *     and no exclusive holder is left, it and every consecutive shared waiter behind it get shared holds,
- *     up to the first exclusive waiter. The granted slots leave the queue; WAITERS is cleared when it
- *     empties; then each granted slot's futex word is set to 0 and, if its owner sleeps, FUTEX_WAKE.</li>
+ *     wait-list lock, subtracts its hold and <em>dispatches</em>: the head of the queue, if the lock is now
+ *     compatible with it, is dequeued together with the consecutive shared waiters behind a shared head.
+ *     Normally they are only <em>woken</em> (WAKE_PENDING is set so that later releases do not wake more
+ *     until one of them has run) and race newcomers for the lock, re-queueing at the head if they lose, as
+ *     in PostgreSQL: no lock convoy, a releaser can re-acquire at once. In HANDOFF mode they are
+ *     <em>granted</em> the lock instead (the releaser adds their holds to the state; they wake up holding
+ *     it) and HANDOFF is cleared.</li>
+ * <li>Starvation: a waiter whose futex sleep times out and that has been waiting (since it first queued,
+ *     across retries) for more than {@value #STARVATION_NANOS} ns sets HANDOFF and dispatches. From then on
+ *     nobody barges: newcomers, even readers compatible with the current readers, queue behind it, and the
+ *     release that makes the lock compatible hands it to the head of the queue.</li>
  * </ol>
- * Fairness rule: <b>strict FIFO once anyone waits.</b> While WAITERS is set no arriving process takes the
- * lock on the fast path, even one that is compatible with the current holders, so a writer queued behind
- * readers waits only for the readers that held the lock when it queued, and readers queued behind it wait
- * for it. A woken process already holds the lock (no retry, no barging). This differs from PostgreSQL,
- * which lets new shared lockers pass a queued exclusive waiter and lets woken waiters race for the lock
- * (better throughput under contention, writer starvation possible); pgjava's woken processes take a JVM
- * wake-up latency (tens of µs) to use a lock they already hold, which lengthens hold times only while
- * there is contention.
+ * Fairness rule: <b>a waiter gets the lock within about {@value #STARVATION_NANOS} ns plus the holds
+ * already running when it asked for HANDOFF</b> (plus scheduling delays); in particular a writer behind a
+ * stream of overlapping readers is not starved. Below that threshold the lock is unfair, as PostgreSQL's is
+ * (which has no starvation bound), so a contended lock does not degrade into a wake-up per acquisition.
+ * The same eventual fairness is used by Rust's parking_lot and Linux's rw_semaphore hand-off bit. Every
+ * wait-list section ends with a dispatch, so a lock never stays compatible with its first waiter while
+ * that waiter sleeps unwoken; the sleep timeout is a second line of defence.
  *
  * <p>Waits are uninterruptible (no timeout, Java interrupts are ignored), as in PostgreSQL: hold LWLocks
  * only for short, bounded work, never while waiting for a client, and release them all on error
@@ -63,8 +72,13 @@ public final class LWLock {
     /** Bytes per lock when locks should not share cache lines ({@link LWLockArray} uses this stride). */
     public static final int PADDED_SIZE = 64;
 
+    /** How long a waiter may wait before it demands hand-off (FIFO) mode. */
+    public static final long STARVATION_NANOS = 1_000_000L;
+
     static final int SHARED_MASK = 0x00FF_FFFF;
     static final int EXCLUSIVE = 1 << 24;
+    static final int WAKE_PENDING = 1 << 27;
+    static final int HANDOFF = 1 << 28;
     static final int WAITERS = 1 << 29;
     static final int LIST_LOCKED = 1 << 30;
     private static final int FAST_SPINS = 64;
@@ -112,9 +126,9 @@ public final class LWLock {
      * {@link #release()} it (or {@link LWLockOwner#releaseAll()}). The wait cannot be interrupted.
      *
      * @throws IllegalStateException if the owner already holds this lock (waiting would deadlock on itself),
-     *                               if it holds {@value LWLockOwner#MAX_HELD} locks, if called
-     *                               from another thread than the owner's, or "stuck spinlock detected" when
-     *                               the wait-list lock stays taken for a minute (the segment is then corrupt)
+     *                               if it holds {@value LWLockOwner#MAX_HELD} locks, if called from another
+     *                               thread than the owner's, or "stuck spinlock detected" when the wait-list
+     *                               lock stays taken for a minute (the segment is then corrupt)
      */
     public void acquire(LWLockMode mode) {
         owner.checkThread();
@@ -124,46 +138,86 @@ public final class LWLock {
             throw new IllegalStateException("lock " + name + " is already held by this process");
         }
         int add = mode == LWLockMode.EXCLUSIVE ? EXCLUSIVE : 1;
-        for (int i = 0; i < FAST_SPINS; i++) {
-            int s = SharedAtomics.getInt(memory, offset);
-            if ((s & (WAITERS | LIST_LOCKED)) != 0 || !compatible(s, mode)) {
-                if ((s & WAITERS) != 0) {
-                    break;
+        boolean woken = false;
+        long waitStart = 0;
+        while (true) {
+            for (int i = 0; i < FAST_SPINS; i++) {
+                int s = SharedAtomics.getInt(memory, offset);
+                if ((s & (LIST_LOCKED | HANDOFF)) == 0 && compatible(s, mode)) {
+                    // a woken retrier also lets further wake-ups happen again
+                    int next = (woken ? s & ~WAKE_PENDING : s) + add;
+                    if (SharedAtomics.compareAndSetInt(memory, offset, s, next)) {
+                        owner.remember(this, mode);
+                        return;
+                    }
+                    continue;
+                }
+                if ((s & HANDOFF) != 0 || ((s & WAITERS) != 0 && !woken)) {
+                    break;      // queue now: FIFO mode, or others already wait
                 }
                 Thread.onSpinWait();
-                continue;
             }
-            if (SharedAtomics.compareAndSetInt(memory, offset, s, s + add)) {
+            int s = lockWaitList();
+            if (woken) {
+                s &= ~WAKE_PENDING;
+            }
+            if ((s & HANDOFF) == 0 && compatible(s, mode)) {
+                publishAndSignal(dispatch(s + add));
                 owner.remember(this, mode);
                 return;
             }
+            int me = owner.slot();
+            slots.prepareToQueue(me, mode.code, offset);
+            int head = queueHead();
+            if (head == 0) {
+                setQueueHead(me + 1);
+                setQueueTail(me + 1);
+            } else if (waitStart != 0) {
+                slots.setNext(me, head);          // a retrier keeps its place at the front
+                setQueueHead(me + 1);
+            } else {
+                slots.setNext(queueTail() - 1, me + 1);
+                setQueueTail(me + 1);
+            }
+            if (waitStart == 0) {
+                waitStart = System.nanoTime();
+            }
+            publishAndSignal(dispatch(s | WAITERS));
+            if (awaitWake(me, waitStart) == LWLockWaitSlots.GRANTED) {
+                owner.remember(this, mode);
+                return;
+            }
+            woken = true;
         }
-        int s = lockWaitList();
-        if (queueHead() == 0 && compatible(s, mode)) {
-            SharedAtomics.setIntRelease(memory, offset, (s + add) & ~LIST_LOCKED);
-            owner.remember(this, mode);
-            return;
+    }
+
+    /**
+     * Waits until the slot is dequeued by a dispatch; on each sleep timeout after {@link #STARVATION_NANOS}
+     * of waiting, demands HANDOFF. Returns the wake result (GRANTED or WOKEN).
+     */
+    private int awaitWake(int me, long waitStart) {
+        int spins = GRANT_SPINS;
+        while (!slots.awaitSignal(me, spins, owner.sleepTimeoutAddress())) {
+            spins = 0;
+            if (System.nanoTime() - waitStart > STARVATION_NANOS
+                    && (SharedAtomics.getInt(memory, offset) & HANDOFF) == 0) {
+                int s = lockWaitList();
+                if (slots.waitState(me) != LWLockWaitSlots.NOT_WAITING && (s & WAITERS) != 0) {
+                    s |= HANDOFF;
+                }
+                publishAndSignal(dispatch(s));
+            }
         }
-        int me = owner.slot();
-        slots.prepareToQueue(me, mode.code, offset);
-        int tail = queueTail();
-        if (tail == 0) {
-            setQueueHead(me + 1);
-        } else {
-            slots.setNext(tail - 1, me + 1);
-        }
-        setQueueTail(me + 1);
-        SharedAtomics.setIntRelease(memory, offset, (s | WAITERS) & ~LIST_LOCKED);
-        slots.awaitGrant(me, GRANT_SPINS);
-        owner.remember(this, mode);
+        return slots.wakeResult(me);
     }
 
     /**
      * Acquires the lock in {@code mode} only if that is possible without waiting for another holder or
-     * for queued waiters (PostgreSQL's LWLockConditionalAcquire).
+     * for a starving waiter (PostgreSQL's LWLockConditionalAcquire).
      *
      * @return true if the caller now holds the lock (and must release it), false if it does not
-     * @throws IllegalStateException as {@link #acquire}
+     * @throws IllegalStateException as {@link #acquire}, except that re-acquiring a lock the owner holds in
+     *                               shared mode in shared mode again is allowed here
      */
     public boolean conditionalAcquire(LWLockMode mode) {
         owner.checkThread();
@@ -171,7 +225,7 @@ public final class LWLock {
         int add = mode == LWLockMode.EXCLUSIVE ? EXCLUSIVE : 1;
         while (true) {
             int s = SharedAtomics.getInt(memory, offset);
-            if ((s & WAITERS) != 0 || !compatible(s, mode)) {
+            if ((s & HANDOFF) != 0 || !compatible(s, mode)) {
                 return false;
             }
             if ((s & LIST_LOCKED) != 0) {
@@ -183,18 +237,17 @@ public final class LWLock {
             }
         }
         int s = lockWaitList();
-        if (queueHead() == 0 && compatible(s, mode)) {
-            SharedAtomics.setIntRelease(memory, offset, (s + add) & ~LIST_LOCKED);
+        boolean taken = (s & HANDOFF) == 0 && compatible(s, mode);
+        publishAndSignal(dispatch(taken ? s + add : s));
+        if (taken) {
             owner.remember(this, mode);
-            return true;
         }
-        SharedAtomics.setIntRelease(memory, offset, s & ~LIST_LOCKED);
-        return false;
+        return taken;
     }
 
     /**
-     * Releases the caller's most recent hold of this lock and hands it to the waiters it now admits (see
-     * the class comment).
+     * Releases the caller's most recent hold of this lock and wakes or hands the lock to the waiters it now
+     * admits (see the class comment).
      *
      * @throws IllegalStateException "lock X is not held" if the owner does not hold it
      */
@@ -213,41 +266,74 @@ public final class LWLock {
             }
             s = witness;
         }
-        s = lockWaitList() - sub;
+        publishAndSignal(dispatch(lockWaitList() - sub));
+    }
+
+    /**
+     * With the wait-list lock held and {@code s} the state to publish: dequeues the waiters the lock now
+     * admits (see the class comment) and records them in the owner's pending list; returns the state to
+     * publish (holds added in HANDOFF mode, WAKE_PENDING set otherwise, WAITERS/HANDOFF cleared if the
+     * queue emptied).
+     */
+    private int dispatch(int s) {
+        owner.pendingCount = 0;
         int head = queueHead();
-        int grantedHead = head;
-        int granted = 0;
+        if (head == 0) {
+            return s;
+        }
+        boolean handoff = (s & HANDOFF) != 0;
+        if (!handoff && (s & WAKE_PENDING) != 0) {
+            return s;
+        }
+        int held = s;
+        int count = 0;
         int cur = head;
         while (cur != 0) {
             if (slots.mode(cur - 1) == LWLockMode.EXCLUSIVE.code) {
-                if (granted == 0 && compatible(s, LWLockMode.EXCLUSIVE)) {
-                    s += EXCLUSIVE;
-                    granted++;
+                if (count == 0 && compatible(held, LWLockMode.EXCLUSIVE)) {
+                    held += EXCLUSIVE;
+                    count++;
                     cur = slots.next(cur - 1);
                 }
                 break;
             }
-            if (!compatible(s, LWLockMode.SHARED)) {
+            if (!compatible(held, LWLockMode.SHARED)) {
                 break;
             }
-            s += 1;
-            granted++;
+            held += 1;
+            count++;
             cur = slots.next(cur - 1);
         }
-        if (granted > 0) {
-            setQueueHead(cur);
-            if (cur == 0) {
-                setQueueTail(0);
-                s &= ~WAITERS;
-            }
+        if (count == 0) {
+            return s;
         }
+        int result = handoff ? LWLockWaitSlots.GRANTED : LWLockWaitSlots.WOKEN;
+        int w = head;
+        for (int i = 0; i < count; i++) {
+            slots.setWakeResult(w - 1, result);
+            w = slots.next(w - 1);
+        }
+        s = handoff ? held & ~HANDOFF : s | WAKE_PENDING;
+        setQueueHead(cur);
+        if (cur == 0) {
+            setQueueTail(0);
+            s &= ~(WAITERS | HANDOFF);
+        }
+        owner.pendingHead = head;
+        owner.pendingCount = count;
+        return s;
+    }
+
+    /** Publishes {@code s} with LIST_LOCKED cleared, then ends the waits {@link #dispatch} dequeued. */
+    private void publishAndSignal(int s) {
         SharedAtomics.setIntRelease(memory, offset, s & ~LIST_LOCKED);
-        cur = grantedHead;
-        for (int i = 0; i < granted; i++) {
+        int cur = owner.pendingHead;
+        for (int i = owner.pendingCount; i > 0; i--) {
             int next = slots.next(cur - 1);
-            slots.grant(cur - 1);
+            slots.signal(cur - 1);
             cur = next;
         }
+        owner.pendingCount = 0;
     }
 
     /** The lock's offset within the memory it was viewed in (what {@link LWLockWaitSlots#waitingOn} reports). */

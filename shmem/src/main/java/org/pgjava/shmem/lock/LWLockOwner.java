@@ -1,5 +1,9 @@
 package org.pgjava.shmem.lock;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * One process's (strictly: one thread's) side of the LWLock protocol: its wait slot in
  * {@link LWLockWaitSlots} and the list of LWLocks it holds, like PostgreSQL's MyProc plus
@@ -24,6 +28,11 @@ public final class LWLockOwner {
     private final LWLock[] held = new LWLock[MAX_HELD];
     private final LWLockMode[] heldModes = new LWLockMode[MAX_HELD];
     private int heldCount;
+    /** struct timespec {0 s, STARVATION_NANOS}: the timeout of each FUTEX_WAIT (private native memory). */
+    private final MemorySegment sleepTimeout;
+    /** Slots the current wait-list section dequeued, signalled after the wait-list lock is dropped. */
+    int pendingHead;
+    int pendingCount;
 
     /**
      * Binds the calling thread to wait slot {@code slot}, records this process's pid in it, and binds the
@@ -40,6 +49,9 @@ public final class LWLockOwner {
             throw new IllegalStateException("LWLock wait slot " + slot + " is in use by PID " + slots.pid(slot));
         }
         slots.setPid(slot, (int) ProcessHandle.current().pid());
+        sleepTimeout = Arena.ofAuto().allocate(16, 8);
+        sleepTimeout.set(ValueLayout.JAVA_LONG, 0, 0L);
+        sleepTimeout.set(ValueLayout.JAVA_LONG, 8, LWLock.STARVATION_NANOS);
         // binds the futex call now (JNA loads and links libc on first use, ~0.1-0.4 s on a loaded machine),
         // so the first LWLock wait does not pay it; a wake on our own word wakes nobody
         slots.wakeOwnWord(slot);
@@ -71,6 +83,10 @@ public final class LWLockOwner {
     }
 
     // ---- used by LWLock ----
+
+    long sleepTimeoutAddress() {
+        return sleepTimeout.address();
+    }
 
     void checkThread() {
         if (Thread.currentThread() != thread) {

@@ -20,14 +20,18 @@ import java.lang.foreign.MemorySegment;
  *                             0→1: the owner, under the wait-list lock of the lock it queues on;
  *                             1→2: the owner (compare-and-set, no lock); 1/2→0: the granting releaser
  *                             (atomic exchange, after it has dequeued the slot and updated the lock state).
- *                             This is the futex word.
+ *                             This is the futex word. The owner may go from 1 to 2 repeatedly (it sleeps with a
+ *                             1 ms timeout to check whether it starves).
  *      4    4 waitMode        1 = exclusive, 2 = shared; owner writes, under the wait-list lock
  *      8    4 next            slot number + 1 of the next waiter in the same lock's queue, 0 = last;
  *                             under that lock's wait-list lock
  *     12    4 pid             pid of the process using the slot (written when its LWLockOwner is made)
  *     16    8 waitingOn       offset of the LWLock (relative to its region) waited on, or -1 when
  *                             not waiting; owner writes under the wait-list lock; for diagnostics only
- *     24   40 reserved, zero
+ *     24    4 wakeResult      1 = GRANTED (the releaser handed the lock over), 2 = WOKEN (try again); written
+ *                             under the wait-list lock when the slot is dequeued, read by the owner after it saw
+ *                             waitState 0
+ *     28   36 reserved, zero
  * </pre>
  * All-zero is the initial state (not waiting).
  */
@@ -39,6 +43,13 @@ public final class LWLockWaitSlots {
     static final long NEXT = 8;
     static final long PID = 12;
     static final long WAITING_ON = 16;
+
+    static final long WAKE_RESULT = 24;
+
+    /** Wake result: the releaser handed the lock over; the woken process holds it. */
+    static final int GRANTED = 1;
+    /** Wake result: the lock became free; the woken process must try again to take it. */
+    static final int WOKEN = 2;
 
     static final int NOT_WAITING = 0;
     static final int QUEUED = 1;
@@ -131,11 +142,21 @@ public final class LWLockWaitSlots {
         Futex.wake(memory.address() + base(slot) + WAIT_STATE, 1);
     }
 
+    /** Records, under the wait-list lock, what the slot's owner finds when it wakes: {@link #GRANTED} or {@link #WOKEN}. */
+    void setWakeResult(int slot, int result) {
+        SharedAtomics.setIntPlain(memory, (long) slot * SLOT_SIZE + WAKE_RESULT, result);
+    }
+
+    /** The wake result; read by the owner after it saw waitState 0 (acquire). */
+    int wakeResult(int slot) {
+        return SharedAtomics.getIntPlain(memory, (long) slot * SLOT_SIZE + WAKE_RESULT);
+    }
+
     /**
-     * Grants the slot's wait (the caller has dequeued it and given it the lock): waitState → 0, and a futex
-     * wake if the owner went to sleep.
+     * Ends the slot's wait (the caller has dequeued it and recorded its wake result): waitState → 0 and a
+     * futex wake if the owner went to sleep.
      */
-    void grant(int slot) {
+    void signal(int slot) {
         long b = (long) slot * SLOT_SIZE;
         if (SharedAtomics.getAndSetInt(memory, b + WAIT_STATE, NOT_WAITING) == SLEEPING) {
             Futex.wake(memory.address() + b + WAIT_STATE, 1);
@@ -143,24 +164,28 @@ public final class LWLockWaitSlots {
     }
 
     /**
-     * The owner of {@code slot} waits until a releaser {@link #grant}s it: spins briefly, then sleeps on the
-     * futex word. Returns with acquire ordering (everything the releaser did before granting is visible).
+     * The owner of {@code slot} waits until its wait ends ({@link #signal}) or {@code timespecAddress}'s
+     * timeout passes: spins {@code spins} times, then sleeps on the futex word once.
+     *
+     * @return true if the wait ended (with acquire ordering: what the signaller did before is visible),
+     *         false if it is still queued (timeout, signal, or spurious wake-up)
      */
-    void awaitGrant(int slot, int spins) {
+    boolean awaitSignal(int slot, int spins, long timespecAddress) {
         long b = (long) slot * SLOT_SIZE + WAIT_STATE;
         for (int i = 0; i < spins; i++) {
             if (SharedAtomics.getIntAcquire(memory, b) == NOT_WAITING) {
-                return;
+                return true;
             }
             Thread.onSpinWait();
         }
-        if (!SharedAtomics.compareAndSetInt(memory, b, QUEUED, SLEEPING)) {
-            // the only other transition from QUEUED is the grant
-            return;
+        int state = SharedAtomics.getIntAcquire(memory, b);
+        if (state == QUEUED && !SharedAtomics.compareAndSetInt(memory, b, QUEUED, SLEEPING)) {
+            return true;     // the only other transition from QUEUED is the signal
         }
-        long address = memory.address() + b;
-        while (SharedAtomics.getIntAcquire(memory, b) != NOT_WAITING) {
-            Futex.await(address, SLEEPING);
+        if (state == NOT_WAITING) {
+            return true;
         }
+        Futex.await(memory.address() + b, SLEEPING, timespecAddress);
+        return SharedAtomics.getIntAcquire(memory, b) == NOT_WAITING;
     }
 }

@@ -62,6 +62,25 @@ public final class Futex {
     }
 
     /**
+     * Like {@link #await(long, int)}, but returns at the latest after the relative timeout stored at
+     * {@code timespecAddress} ({@code struct timespec}: 8-byte seconds, 8-byte nanoseconds, native memory the
+     * caller owns and does not change while the call runs).
+     *
+     * @throws IllegalStateException as {@link #await(long, int)}
+     */
+    public static void await(long address, int expected, long timespecAddress) {
+        try {
+            syscall(SYS_FUTEX, address, FUTEX_WAIT, expected & 0xFFFFFFFFL, timespecAddress, 0L, 0L);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno != EAGAIN && errno != EINTR && errno != ETIMEDOUT) {
+                throw new IllegalStateException("futex wait on 0x" + Long.toHexString(address) + " failed: errno "
+                        + errno, e);
+            }
+        }
+    }
+
+    /**
      * Wakes up to {@code count} processes sleeping in {@link #await} on the word at {@code address}.
      *
      * @return how many sleepers were woken (0 if none was sleeping)

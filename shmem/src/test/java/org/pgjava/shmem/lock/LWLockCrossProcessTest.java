@@ -117,7 +117,7 @@ class LWLockCrossProcessTest {
             long worstPassed = 0;
             for (int attempt = 0; attempt < 5; attempt++) {
                 long base = SharedAtomics.getLong(w, SHARED_ACQUISITIONS);
-                while (SharedAtomics.getLong(w, SHARED_ACQUISITIONS) < base + 20) {
+                while (SharedAtomics.getLong(w, SHARED_ACQUISITIONS) < base + 10) {
                     Thread.sleep(1);     // the readers are streaming, holds overlapping
                 }
                 long before = SharedAtomics.getLong(w, SHARED_ACQUISITIONS);
@@ -132,11 +132,14 @@ class LWLockCrossProcessTest {
             }
             SharedAtomics.setLong(w, STOP, 1);
             f.awaitChildrenSucceed(30);
-            System.out.printf("LWLock fairness: writer behind %d streaming readers waited at most %.2f ms; "
+            System.out.printf("LWLock fairness: writer behind %d readers streaming overlapping 5 ms holds waited at most %.2f ms; "
                     + "at most %d shared acquisitions passed it%n", readers, worstNanos / 1e6, worstPassed);
-            // FIFO: once the writer is queued no reader may pass it; only holds that began before it
-            // queued (at most one per reader, plus one each in the instant before queueing) complete.
-            assertTrue(worstPassed <= 2L * readers, "readers passed the queued writer " + worstPassed + " times");
+            // Eventual fairness: the writer demands hand-off after LWLock.STARVATION_NANOS (1 ms) of waiting;
+            // from then on no reader passes it. Readers that passed it: those already holding or arriving
+            // within that millisecond, plus any during scheduling delays of the writer's timeout wake-up
+            // (holds are 5 ms, so each extra pass costs 5 ms of delay). An unfair lock (PostgreSQL's) lets
+            // readers pass for as long as their holds overlap: hundreds of times in this test.
+            assertTrue(worstPassed <= 30, "readers passed the queued writer " + worstPassed + " times");
             // a sanity bound only (the machine may be loaded); the count above is the fairness bound
             assertTrue(worstNanos < 5_000_000_000L, "writer waited " + worstNanos / 1e6 + " ms");
         }

@@ -59,4 +59,23 @@ class LWLockMeasurementTest {
             assertEquals(0, owner.heldCount());
         }
     }
+
+    @Test
+    void contendedThroughputOfTwoProcesses() throws Exception {
+        int children = 2;
+        int iterations = 200_000;
+        try (CrossProcessFixture f = new CrossProcessFixture(dir)) {
+            for (int i = 0; i < children; i++) {
+                f.start(LockChildMain.class, "hammer", String.valueOf(i + 1), String.valueOf(iterations));
+            }
+            f.awaitAttachedThenGo(children, 30_000);
+            long start = System.nanoTime();
+            f.awaitChildrenSucceed(60);
+            long elapsed = System.nanoTime() - start;
+            assertEquals((long) children * iterations, f.words().get(java.lang.foreign.ValueLayout.JAVA_LONG, SPIN_COUNTER));
+            System.out.printf("contended: %d processes x %d exclusive acquire+increment+release on one LWLock: "
+                            + "%.0f ns per hold (includes the JVMs' exit)%n", children, iterations,
+                    elapsed / (double) (children * iterations));
+        }
+    }
 }

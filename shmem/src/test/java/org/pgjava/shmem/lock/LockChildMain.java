@@ -35,6 +35,7 @@ public final class LockChildMain {
             }
             switch (role) {
                 case "increment" -> increment(locks.get(0), w, iterations);
+                case "hammer" -> hammer(locks.get(3), w, iterations);
                 case "reader" -> read(locks.get(0), w);
                 case "spin" -> spin(new Spinlock(w, SPINLOCK, "test spinlock"), w, iterations);
                 case "atomic" -> atomics(w, iterations);
@@ -63,6 +64,15 @@ public final class LockChildMain {
             }
             long b = w.get(ValueLayout.JAVA_LONG, COUNTER_B);
             w.set(ValueLayout.JAVA_LONG, COUNTER_B, b + 1);
+            lock.release();
+        }
+    }
+
+    /** Tight loop of short exclusive holds (a plain increment), for the contended-throughput measurement. */
+    private static void hammer(LWLock lock, MemorySegment w, int iterations) {
+        for (int i = 0; i < iterations; i++) {
+            lock.acquire(LWLockMode.EXCLUSIVE);
+            w.set(ValueLayout.JAVA_LONG, SPIN_COUNTER, w.get(ValueLayout.JAVA_LONG, SPIN_COUNTER) + 1);
             lock.release();
         }
     }
@@ -120,12 +130,12 @@ public final class LockChildMain {
         }
     }
 
-    /** Overlapping shared holds of about 1 ms each, back to back, until the stop flag. */
+    /** Overlapping shared holds of about 5 ms each, back to back, until the stop flag. */
     private static void streamRead(LWLock lock, MemorySegment w) {
         while (SharedAtomics.getLong(w, STOP) == 0) {
             lock.acquire(LWLockMode.SHARED);
             SharedAtomics.getAndAddLong(w, SHARED_ACQUISITIONS, 1);
-            LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(5_000_000);
             lock.release();
         }
     }
