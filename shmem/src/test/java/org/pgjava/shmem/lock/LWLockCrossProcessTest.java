@@ -1,6 +1,7 @@
 package org.pgjava.shmem.lock;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.pgjava.shmem.atomic.SharedAtomics;
 import org.pgjava.shmem.segment.CrossProcessFixture;
@@ -18,6 +19,8 @@ import static org.pgjava.shmem.segment.CrossProcessFixture.*;
  * LWLocks and spinlocks across real processes: child JVMs ({@link LockChildMain}) attach the segment this
  * JVM creates and hammer it.
  */
+// a lock bug shows as a hang: fail instead (the blocked thread cannot be interrupted, so run apart)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LWLockCrossProcessTest {
     @TempDir
     Path dir;

@@ -3,6 +3,7 @@ package org.pgjava.shmem.lock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -20,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * threads (each with its own owner and wait slot) contending. The futex works on private memory too, so
  * these run on an anonymous shared arena; the cross-process behaviour is in {@link LWLockCrossProcessTest}.
  */
+// a lock bug shows as a hang: fail instead (the blocked thread cannot be interrupted, so run apart)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LWLockTest {
     private Arena arena;
     private LWLockWaitSlots slots;
@@ -234,6 +237,93 @@ class LWLockTest {
         }
         assertNull(failure.get());
         assertEquals(threads * (iterations - iterations / 8), counters.get(ValueLayout.JAVA_LONG, 0));
+    }
+
+    @Test
+    void randomMixOfModesLocksAndConditionalAcquiresKeepsExclusionAndNeverHangs() throws Exception {
+        int threads = 6;
+        int locks = 3;
+        long runNanos = 800_000_000L;
+        java.util.concurrent.atomic.AtomicIntegerArray exclusive = new java.util.concurrent.atomic.AtomicIntegerArray(locks);
+        java.util.concurrent.atomic.AtomicIntegerArray shared = new java.util.concurrent.atomic.AtomicIntegerArray(locks);
+        java.util.concurrent.atomic.AtomicLong operations = new java.util.concurrent.atomic.AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> list = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int slot = t;
+            Thread th = new Thread(() -> {
+                try {
+                    LWLockArray a = locksFor(slot);
+                    java.util.SplittableRandom random = new java.util.SplittableRandom(slot);
+                    long end = System.nanoTime() + runNanos;
+                    while (System.nanoTime() < end) {
+                        int first = random.nextInt(locks);
+                        int second = first + 1 + random.nextInt(locks - first) ;   // ascending order, maybe none
+                        int[] order = second < locks ? new int[]{first, second} : new int[]{first};
+                        LWLockMode[] modes = new LWLockMode[order.length];
+                        boolean[] taken = new boolean[order.length];
+                        for (int k = 0; k < order.length; k++) {
+                            modes[k] = random.nextInt(3) == 0 ? LWLockMode.EXCLUSIVE : LWLockMode.SHARED;
+                            if (random.nextInt(4) == 0) {
+                                taken[k] = a.get(order[k]).conditionalAcquire(modes[k]);
+                            } else {
+                                a.get(order[k]).acquire(modes[k]);
+                                taken[k] = true;
+                            }
+                            if (taken[k]) {
+                                enter(order[k], modes[k], exclusive, shared);
+                            }
+                        }
+                        if (random.nextInt(8) == 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(3_000_000));   // waiters starve: hand-off mode
+                        }
+                        for (int k = order.length - 1; k >= 0; k--) {
+                            if (taken[k]) {
+                                leave(order[k], modes[k], exclusive, shared);
+                                a.get(order[k]).release();
+                            }
+                        }
+                        operations.incrementAndGet();
+                    }
+                } catch (Throwable x) {
+                    failure.compareAndSet(null, x);
+                }
+            });
+            list.add(th);
+            th.start();
+        }
+        for (Thread th : list) {
+            th.join(30_000);
+            assertFalse(th.isAlive(), "a thread hangs in an LWLock");
+        }
+        assertNull(failure.get());
+        assertTrue(operations.get() > 1000, "only " + operations.get() + " lock rounds");
+        LWLockArray check = locksFor(7);
+        for (int i = 0; i < locks; i++) {
+            assertEquals(0, check.get(i).sharedHolders());
+            assertFalse(check.get(i).isExclusivelyHeld());
+            assertFalse(check.get(i).hasWaiters());
+        }
+    }
+
+    private static void enter(int lock, LWLockMode mode, java.util.concurrent.atomic.AtomicIntegerArray exclusive,
+                              java.util.concurrent.atomic.AtomicIntegerArray shared) {
+        if (mode == LWLockMode.EXCLUSIVE) {
+            assertEquals(1, exclusive.incrementAndGet(lock), "two exclusive holders");
+            assertEquals(0, shared.get(lock), "exclusive holder beside shared holders");
+        } else {
+            shared.incrementAndGet(lock);
+            assertEquals(0, exclusive.get(lock), "shared holder beside an exclusive holder");
+        }
+    }
+
+    private static void leave(int lock, LWLockMode mode, java.util.concurrent.atomic.AtomicIntegerArray exclusive,
+                              java.util.concurrent.atomic.AtomicIntegerArray shared) {
+        if (mode == LWLockMode.EXCLUSIVE) {
+            exclusive.decrementAndGet(lock);
+        } else {
+            shared.decrementAndGet(lock);
+        }
     }
 
     private void runInThread(Runnable r) {
