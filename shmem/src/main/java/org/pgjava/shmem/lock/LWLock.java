@@ -61,7 +61,7 @@ import java.lang.foreign.MemorySegment;
  * wait-list section ends with a dispatch, so a lock never stays compatible with its first waiter while
  * that waiter sleeps unwoken; the sleep timeout is a second line of defence.
  *
- * <p>Waits are uninterruptible (no timeout, Java interrupts are ignored), as in PostgreSQL: hold LWLocks
+ * <p>Waits are uninterruptible (no overall timeout, Java interrupts are ignored), as in PostgreSQL: hold LWLocks
  * only for short, bounded work, never while waiting for a client, and release them all on error
  * ({@link LWLockOwner#releaseAll()}). A process that dies holding an LWLock leaves the segment unusable; the
  * postmaster's crash-restart re-creates it.

@@ -9,17 +9,18 @@ import java.lang.foreign.MemorySegment;
  * The region of per-process LWLock wait entries: one {@value #SLOT_SIZE}-byte slot per process (per
  * {@link LWLockOwner}), indexed by the process's slot number, like the lwWaiting/lwWaitMode/lwWaitLink
  * fields of PostgreSQL's PGPROC. A process that must wait for an {@link LWLock} links its slot into that
- * lock's FIFO queue and sleeps on the slot's futex word until a releasing process grants it the lock.
+ * lock's queue and sleeps on the slot's futex word until a releasing process dequeues it (waking it to
+ * try again, or handing it the lock).
  * Entry points: {@link #regionSize(int)} to size the region, the constructor to view it,
  * {@link #waitState(int)} and {@link #waitingOn(int)} for diagnostics.
  *
  * <h2>Slot layout (64 bytes, one cache line, so no two processes' futex words share a line)</h2>
  * <pre>
  * offset size field           written by / guarded by
- *      0    4 waitState       0 = not waiting (or granted), 1 = queued, 2 = queued and asleep on the futex.
+ *      0    4 waitState       0 = not waiting (or dequeued), 1 = queued, 2 = queued and asleep on the futex.
  *                             0→1: the owner, under the wait-list lock of the lock it queues on;
- *                             1→2: the owner (compare-and-set, no lock); 1/2→0: the granting releaser
- *                             (atomic exchange, after it has dequeued the slot and updated the lock state).
+ *                             1→2: the owner (compare-and-set, no lock); 1/2→0: the dispatching process
+ *                             (atomic exchange, after it has dequeued the slot and published the lock state).
  *                             This is the futex word. The owner may go from 1 to 2 repeatedly (it sleeps with a
  *                             1 ms timeout to check whether it starves).
  *      4    4 waitMode        1 = exclusive, 2 = shared; owner writes, under the wait-list lock
@@ -27,7 +28,8 @@ import java.lang.foreign.MemorySegment;
  *                             under that lock's wait-list lock
  *     12    4 pid             pid of the process using the slot (written when its LWLockOwner is made)
  *     16    8 waitingOn       offset of the LWLock (relative to its region) waited on, or -1 when
- *                             not waiting; owner writes under the wait-list lock; for diagnostics only
+ *                             not waiting; owner writes under the wait-list lock; for diagnostics (the
+ *                             wait event of pg_stat_activity)
  *     24    4 wakeResult      1 = GRANTED (the releaser handed the lock over), 2 = WOKEN (try again); written
  *                             under the wait-list lock when the slot is dequeued, read by the owner after it saw
  *                             waitState 0
