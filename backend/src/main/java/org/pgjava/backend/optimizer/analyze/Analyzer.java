@@ -736,7 +736,7 @@ public final class Analyzer {
      */
     private Expr groupedRef(ExprNode n) {
         Grouping g = grouping;
-        if (!(n instanceof ExprNode.Const) && !(n instanceof ExprNode.ParamRef)) {
+        if (!g.keys.isEmpty() && !(n instanceof ExprNode.Const) && !(n instanceof ExprNode.ParamRef)) {
             String text = normalized(n);
             for (int i = 0; i < g.keys.size(); i++) {
                 if (g.keyTexts.get(i).equals(text)) {
