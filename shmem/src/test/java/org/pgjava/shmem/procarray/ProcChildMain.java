@@ -79,7 +79,7 @@ public final class ProcChildMain {
      * version: 2-byte UTF-8) whose length depends on v; query_start = v; xact_start = -v; datid is
      * unchanged. A reader checks that every field describes the same v.
      */
-    static String queryOf(long v) {
+    public static String queryOf(long v) {
         char c = v % 3 == 0 ? 'é' : (char) ('a' + v % 26);
         return "v=" + v + " " + String.valueOf(c).repeat((int) (v % 1500));
     }
