@@ -99,6 +99,10 @@ public final class Session {
     /** Fires statement_timeout; created on first use, one daemon thread, shut down by {@link #release()}. */
     private ScheduledExecutorService timeoutTimer;
     private ScheduledFuture<?> statementTimeout;
+    /** Where this session's activity is reported (its status slot), {@link ActivityReporter#NONE} until attached. */
+    private ActivityReporter activity = ActivityReporter.NONE;
+    /** What FROM clauses can name; pg_stat_activity answers 0A000 until a status array is attached. */
+    private SystemRelations relations = new SystemRelations(null);
 
     /**
      * Creates the session state; applies nothing yet (see {@link #applyStartupParameters()}).
@@ -123,6 +127,17 @@ public final class Session {
         this.startupParameters = startupParameters == null ? Map.of() : startupParameters;
         this.settings = serverSettings.copy();
         this.xact = new TransactionBlock(settings, this::dropAllPortals, pendingNotices);
+    }
+
+    /**
+     * Connects the session to the shared status array once the process has attached the segment: FROM
+     * pg_stat_activity then reads {@code source}, and the session reports its state changes to
+     * {@code reporter}. Either may be null (nothing to read: pg_stat_activity is 0A000; nothing to
+     * report: {@link ActivityReporter#NONE}). Call before the first statement, on the session's thread.
+     */
+    public void attachActivity(ActivitySource source, ActivityReporter reporter) {
+        this.relations = new SystemRelations(source == null ? null : new PgStatActivity(source, roleOid, superuser));
+        this.activity = reporter == null ? ActivityReporter.NONE : reporter;
     }
 
     /** OID of the session's role. */
@@ -247,8 +262,12 @@ public final class Session {
     /**
      * Tells {@code sink} every reported (GUC_REPORT) setting whose value changed since the last call, all of
      * them the first time. The names are looked up once; each call costs 13 {@link Settings#show} calls.
+     * The caller calls this right before every ReadyForQuery, so it is also where the session reports its idle
+     * state ("idle", "idle in transaction", "idle in transaction (aborted)") to its {@link ActivityReporter},
+     * as PostgresMain does before ReadyForQuery.
      */
     public void takeChangedReportedSettings(ReportedSettingSink sink) throws IOException {
+        activity.idle(xact.status());
         if (reportedNames == null) {
             reportedNames = settings.reportedNames().toArray(new String[0]);
             lastReported = new String[reportedNames.length];
@@ -360,6 +379,7 @@ public final class Session {
     public List<RawStatement> beginSimpleQuery(String query) {
         dropUnnamedStatement();
         closePortal("");
+        activity.statementStarted(query, !xact.inTransaction());
         xact.startCommand();
         List<RawStatement> parsed = Parser.parse(query);
         if (parsed.isEmpty()) xact.finishCommand();
@@ -415,6 +435,7 @@ public final class Session {
      */
     public void parse(String name, String query, int[] paramTypes) {
         if (name.isEmpty()) dropUnnamedStatement();
+        activity.statementStarted(query, !xact.inTransaction());
         xact.startCommand();
         List<RawStatement> parsed = Parser.parse(query);
         if (parsed.size() > 1) {
@@ -450,6 +471,7 @@ public final class Session {
      * exit without parameters may run), drops the unnamed portal or rejects an existing named one (42P03).
      */
     public void startBind(String portalName, PreparedStatementEntry stmt, int numParams) {
+        activity.statementStarted(stmt.query(), !xact.inTransaction());
         xact.startCommand();
         if (xact.isAborted() && (!isTransactionExit(stmt.raw()) || numParams != 0)) throw transactionAbortedError();
         if (portalName.isEmpty()) {
@@ -492,6 +514,7 @@ public final class Session {
      */
     public void startExecute(Portal portal) {
         PreparedStatementEntry stmt = portal.statement();
+        activity.statementStarted(stmt.query(), !xact.inTransaction());
         xact.startCommand();
         rejectIfAborted(stmt.raw());
         if (portal.isDone() && !stmt.returnsRows()) {
@@ -882,6 +905,11 @@ public final class Session {
         @Override
         public boolean inTransactionBlock() {
             return xact.inBlock();
+        }
+
+        @Override
+        public org.pgjava.backend.utils.relation.RelationResolver relations() {
+            return relations;
         }
 
         @Override

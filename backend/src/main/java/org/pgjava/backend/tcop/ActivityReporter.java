@@ -1,0 +1,68 @@
+package org.pgjava.backend.tcop;
+
+import org.pgjava.shmem.status.BackendState;
+import org.pgjava.shmem.status.BackendStatusSlot;
+
+/**
+ * Where a session reports its own activity (PostgreSQL's pgstat_report_activity and
+ * pgstat_report_xact_timestamp): its backend status slot once the process main has attached the shared
+ * segment, {@link #NONE} before that. Session calls it at the points PostgreSQL does: "active" with the
+ * statement text when a Query, Parse, Bind or Execute starts, the idle state of the transaction status
+ * before each ReadyForQuery.
+ *
+ * <p>Entry points: {@link #statementStarted}, {@link #idle}, {@link #of(BackendStatusSlot)}.
+ */
+public interface ActivityReporter {
+    /** Reports nothing: the process has no status slot. */
+    ActivityReporter NONE = new ActivityReporter() {
+        @Override
+        public void statementStarted(String query, boolean transactionStarts) {
+        }
+
+        @Override
+        public void idle(TransactionStatus status) {
+        }
+    };
+
+    /**
+     * A statement starts: state "active", the text, query_start and state_change = now; when
+     * {@code transactionStarts}, xact_start = the same instant. Must not allocate.
+     */
+    void statementStarted(String query, boolean transactionStarts);
+
+    /**
+     * The session waits for the client in {@code status}: state "idle", "idle in transaction" or "idle in
+     * transaction (aborted)", state_change = now; xact_start is cleared when no transaction is open. The
+     * statement text stays (pg_stat_activity shows an idle backend's last statement). Must not allocate.
+     */
+    void idle(TransactionStatus status);
+
+    /** A reporter writing into {@code slot} (the process's own backend status slot, already begun). */
+    static ActivityReporter of(BackendStatusSlot slot) {
+        return new ActivityReporter() {
+            private boolean transactionShown;
+
+            @Override
+            public void statementStarted(String query, boolean transactionStarts) {
+                long now = slot.reportActivity(BackendState.ACTIVE, query);
+                if (transactionStarts || !transactionShown) {
+                    slot.reportTransactionStart(now);
+                    transactionShown = true;
+                }
+            }
+
+            @Override
+            public void idle(TransactionStatus status) {
+                slot.reportActivity(switch (status) {
+                    case IDLE -> BackendState.IDLE;
+                    case IN_BLOCK -> BackendState.IDLE_IN_TRANSACTION;
+                    case FAILED -> BackendState.IDLE_IN_TRANSACTION_ABORTED;
+                }, null);
+                if (status == TransactionStatus.IDLE && transactionShown) {
+                    slot.reportTransactionStart(0);
+                    transactionShown = false;
+                }
+            }
+        };
+    }
+}

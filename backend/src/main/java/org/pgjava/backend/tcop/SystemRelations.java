@@ -1,0 +1,39 @@
+package org.pgjava.backend.tcop;
+
+import org.pgjava.backend.utils.relation.RelationResolver;
+import org.pgjava.backend.utils.relation.RelationSource;
+import org.pgjava.conf.errors.PgException;
+
+/**
+ * The relations a session's FROM clauses can name today: the system views of pg_catalog (only
+ * pg_stat_activity so far). Made by {@link Session} (one per session, for its role's visibility).
+ *
+ * <p>Resolution: {@code pg_catalog.x} and an unqualified {@code x} (pg_catalog is searched before
+ * search_path) find the view; any other schema finds nothing, which the analyzer reports as PostgreSQL
+ * does: 42P01 {@code relation "s.x" does not exist} (also for a schema that does not exist).
+ * Without a status array (no shared segment attached) naming pg_stat_activity is 0A000.
+ */
+final class SystemRelations implements RelationResolver {
+    private final PgStatActivity pgStatActivity;
+
+    /** @param pgStatActivity the session's view, or null when the process has no status array */
+    SystemRelations(PgStatActivity pgStatActivity) {
+        this.pgStatActivity = pgStatActivity;
+    }
+
+    /**
+     * @throws PgException 0A000 when pg_stat_activity is named and no status array is attached
+     */
+    @Override
+    public RelationSource resolve(String schema, String name) {
+        if (schema != null && !schema.equals("pg_catalog")) return null;
+        if (name.equals("pg_stat_activity")) {
+            if (pgStatActivity == null) {
+                throw PgException.notSupported(
+                        "pg_stat_activity needs the shared status array, which this process has not attached");
+            }
+            return pgStatActivity;
+        }
+        return null;
+    }
+}
