@@ -26,12 +26,15 @@ public final class BackendStatusSlot {
 
     private final MemorySegment slot;
     private final int querySize;
+    /** Encoding buffer for texts (process-local, reused: the writer allocates nothing per report). */
+    private final byte[] scratch;
     /** The owner's copy of the change counter (only the owner writes it). */
     private int changeCount;
 
     BackendStatusSlot(MemorySegment slot, int querySize) {
         this.slot = slot;
         this.querySize = querySize;
+        this.scratch = new byte[Math.max(querySize, NAME_BYTES)];
         this.changeCount = SharedAtomics.getInt(slot, CHANGE_COUNT);
     }
 
@@ -162,40 +165,43 @@ public final class BackendStatusSlot {
     /**
      * Encodes {@code text} as UTF-8 at {@code offset}, stopping before the first character that would
      * exceed {@code maxBytes} (never splitting a character; an unpaired surrogate becomes '?', as
-     * String.getBytes does). No allocation.
+     * String.getBytes does). Encodes into the slot writer's scratch array, then copies once into the slot:
+     * no allocation.
      *
      * @return the number of bytes written
      */
     private int writeUtf8(String text, long offset, int maxBytes) {
         if (text == null) return 0;
+        byte[] b = scratch;
         int n = 0;
         int length = text.length();
         for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
             if (c < 0x80) {
                 if (n + 1 > maxBytes) break;
-                slot.set(ValueLayout.JAVA_BYTE, offset + n++, (byte) c);
+                b[n++] = (byte) c;
             } else if (c < 0x800) {
                 if (n + 2 > maxBytes) break;
-                slot.set(ValueLayout.JAVA_BYTE, offset + n++, (byte) (0xC0 | (c >> 6)));
-                slot.set(ValueLayout.JAVA_BYTE, offset + n++, (byte) (0x80 | (c & 0x3F)));
+                b[n++] = (byte) (0xC0 | (c >> 6));
+                b[n++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
                 if (n + 4 > maxBytes) break;
                 int cp = Character.toCodePoint(c, text.charAt(++i));
-                slot.set(ValueLayout.JAVA_BYTE, offset + n++, (byte) (0xF0 | (cp >> 18)));
-                slot.set(ValueLayout.JAVA_BYTE, offset + n++, (byte) (0x80 | ((cp >> 12) & 0x3F)));
-                slot.set(ValueLayout.JAVA_BYTE, offset + n++, (byte) (0x80 | ((cp >> 6) & 0x3F)));
-                slot.set(ValueLayout.JAVA_BYTE, offset + n++, (byte) (0x80 | (cp & 0x3F)));
+                b[n++] = (byte) (0xF0 | (cp >> 18));
+                b[n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                b[n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                b[n++] = (byte) (0x80 | (cp & 0x3F));
             } else if (Character.isSurrogate(c)) {
                 if (n + 1 > maxBytes) break;
-                slot.set(ValueLayout.JAVA_BYTE, offset + n++, (byte) '?');
+                b[n++] = (byte) '?';
             } else {
                 if (n + 3 > maxBytes) break;
-                slot.set(ValueLayout.JAVA_BYTE, offset + n++, (byte) (0xE0 | (c >> 12)));
-                slot.set(ValueLayout.JAVA_BYTE, offset + n++, (byte) (0x80 | ((c >> 6) & 0x3F)));
-                slot.set(ValueLayout.JAVA_BYTE, offset + n++, (byte) (0x80 | (c & 0x3F)));
+                b[n++] = (byte) (0xE0 | (c >> 12));
+                b[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[n++] = (byte) (0x80 | (c & 0x3F));
             }
         }
+        MemorySegment.copy(b, 0, slot, ValueLayout.JAVA_BYTE, offset, n);
         return n;
     }
 }
