@@ -10,7 +10,8 @@ import org.pgjava.shmem.status.BackendStatusSlot;
  * statement text when a Query, Parse, Bind or Execute starts, the idle state of the transaction status
  * before each ReadyForQuery.
  *
- * <p>Entry points: {@link #statementStarted}, {@link #idle}, {@link #of(BackendStatusSlot)}.
+ * <p>Entry points: {@link #statementStarted}, {@link #idle}, {@link #applicationNameChanged},
+ * {@link #of(BackendStatusSlot)}.
  */
 public interface ActivityReporter {
     /** Reports nothing: the process has no status slot. */
@@ -21,6 +22,10 @@ public interface ActivityReporter {
 
         @Override
         public void idle(TransactionStatus status) {
+        }
+
+        @Override
+        public void applicationNameChanged(String applicationName) {
         }
     };
 
@@ -36,6 +41,9 @@ public interface ActivityReporter {
      * statement text stays (pg_stat_activity shows an idle backend's last statement). Must not allocate.
      */
     void idle(TransactionStatus status);
+
+    /** application_name has a new value (reported with the other GUC_REPORT settings, before ReadyForQuery). */
+    void applicationNameChanged(String applicationName);
 
     /** A reporter writing into {@code slot} (the process's own backend status slot, already begun). */
     static ActivityReporter of(BackendStatusSlot slot) {
@@ -62,6 +70,11 @@ public interface ActivityReporter {
                     slot.reportTransactionStart(0);
                     transactionShown = false;
                 }
+            }
+
+            @Override
+            public void applicationNameChanged(String applicationName) {
+                slot.reportApplicationName(applicationName);
             }
         };
     }

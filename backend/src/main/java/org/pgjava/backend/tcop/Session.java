@@ -138,6 +138,7 @@ public final class Session {
     public void attachActivity(ActivitySource source, ActivityReporter reporter) {
         this.relations = new SystemRelations(source == null ? null : new PgStatActivity(source, roleOid, superuser));
         this.activity = reporter == null ? ActivityReporter.NONE : reporter;
+        activity.applicationNameChanged(settings.show("application_name"));
     }
 
     /** OID of the session's role. */
@@ -264,7 +265,7 @@ public final class Session {
      * them the first time. The names are looked up once; each call costs 13 {@link Settings#show} calls.
      * The caller calls this right before every ReadyForQuery, so it is also where the session reports its idle
      * state ("idle", "idle in transaction", "idle in transaction (aborted)") to its {@link ActivityReporter},
-     * as PostgresMain does before ReadyForQuery.
+     * as PostgresMain does before ReadyForQuery, and a changed application_name.
      */
     public void takeChangedReportedSettings(ReportedSettingSink sink) throws IOException {
         activity.idle(xact.status());
@@ -277,6 +278,7 @@ public final class Session {
             if (!v.equals(lastReported[i])) {
                 sink.changed(reportedNames[i], v);
                 lastReported[i] = v;
+                if (reportedNames[i].equals("application_name")) activity.applicationNameChanged(v);
             }
         }
     }

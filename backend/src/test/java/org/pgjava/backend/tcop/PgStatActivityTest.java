@@ -201,6 +201,9 @@ class PgStatActivityTest {
         assertEquals(0, own.transactionStart());
         assertTrue(own.stateChange() >= own.queryStart());
 
+        query(s, "SET application_name = 'renamed'");
+        assertEquals("renamed", status.read(0).applicationName(), "SET application_name reaches the slot");
+
         s.parse("S_1", "SELECT 3", new int[0]);
         assertEquals(BackendState.ACTIVE, status.read(0).state(), "Parse reports active with its text");
         assertEquals("SELECT 3", status.read(0).query());

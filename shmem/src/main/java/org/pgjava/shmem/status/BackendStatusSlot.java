@@ -132,6 +132,13 @@ public final class BackendStatusSlot {
         return now;
     }
 
+    /** pgstat_report_appname: application_name changed (SET, or the startup parameter). */
+    public void reportApplicationName(String applicationName) {
+        beginWrite();
+        slot.set(ValueLayout.JAVA_INT, APPNAME_LENGTH, writeUtf8(applicationName, APPNAME, NAME_BYTES - 1));
+        endWrite();
+    }
+
     /** pgstat_report_xact_timestamp: the current transaction's start, 0 when none is open. */
     public void reportTransactionStart(long timestamp) {
         beginWrite();
