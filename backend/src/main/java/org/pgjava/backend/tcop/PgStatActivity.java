@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The system view {@code pg_catalog.pg_stat_activity} (OID 12222 in PostgreSQL 15) over a snapshot of the
  * backend status array: PostgreSQL 15's columns, order and types, one row per process in slot order,
- * values as pg_stat_get_activity produces them.
+ * values as pg_stat_get_activity produces them. One snapshot per transaction (see {@link #openScan}).
  *
  * <p>Entry points: the {@link RelationSource} methods; made by {@link SystemRelations} for one session,
  * whose role decides the visibility rule.
@@ -66,6 +66,8 @@ public final class PgStatActivity implements RelationSource {
     private final ActivitySource source;
     private final int viewerRoleOid;
     private final boolean viewerSuperuser;
+    /** The snapshot this transaction reads (PostgreSQL keeps it until the transaction ends); null = none yet. */
+    private List<BackendStatus> snapshot;
 
     /**
      * @param source          the status array's snapshots
@@ -98,10 +100,14 @@ public final class PgStatActivity implements RelationSource {
         return COLUMNS;
     }
 
-    /** Takes the snapshot now (one per scan, as PostgreSQL reads the array once per transaction's first use). */
+    /**
+     * Scans the transaction's snapshot of the status array, taking it at the transaction's first scan: as in
+     * PostgreSQL (pgstat_read_current_status), every scan until the transaction ends shows the same rows.
+     */
     @Override
     public RowScan openScan(SessionContext session) {
-        Iterator<BackendStatus> it = source.snapshot().iterator();
+        if (snapshot == null) snapshot = source.snapshot();
+        Iterator<BackendStatus> it = snapshot.iterator();
         return () -> {
             while (it.hasNext()) {
                 BackendStatus s = it.next();
@@ -110,6 +116,11 @@ public final class PgStatActivity implements RelationSource {
             }
             return null;
         };
+    }
+
+    /** The transaction ended: the next scan takes a new snapshot (pgstat_clear_backend_activity_snapshot). */
+    void clearSnapshot() {
+        snapshot = null;
     }
 
     /** One row for {@code s} as this viewer sees it. */

@@ -103,6 +103,8 @@ public final class Session {
     private ActivityReporter activity = ActivityReporter.NONE;
     /** What FROM clauses can name; pg_stat_activity answers 0A000 until a status array is attached. */
     private SystemRelations relations = new SystemRelations(null);
+    /** The session's pg_stat_activity (its snapshot lives until the transaction ends), null without a source. */
+    private PgStatActivity pgStatActivity;
 
     /**
      * Creates the session state; applies nothing yet (see {@link #applyStartupParameters()}).
@@ -126,7 +128,7 @@ public final class Session {
         this.backendPid = backendPid;
         this.startupParameters = startupParameters == null ? Map.of() : startupParameters;
         this.settings = serverSettings.copy();
-        this.xact = new TransactionBlock(settings, this::dropAllPortals, pendingNotices);
+        this.xact = new TransactionBlock(settings, this::atTransactionEnd, pendingNotices);
     }
 
     /**
@@ -136,7 +138,8 @@ public final class Session {
      * report: {@link ActivityReporter#NONE}). Call before the first statement, on the session's thread.
      */
     public void attachActivity(ActivitySource source, ActivityReporter reporter) {
-        this.relations = new SystemRelations(source == null ? null : new PgStatActivity(source, roleOid, superuser));
+        this.pgStatActivity = source == null ? null : new PgStatActivity(source, roleOid, superuser);
+        this.relations = new SystemRelations(pgStatActivity);
         this.activity = reporter == null ? ActivityReporter.NONE : reporter;
         activity.applicationNameChanged(settings.show("application_name"));
     }
@@ -550,6 +553,12 @@ public final class Session {
 
     private void dropUnnamedStatement() {
         statements.remove("");
+    }
+
+    /** Every commit or rollback: portals end, the transaction's activity snapshot is dropped. */
+    private void atTransactionEnd() {
+        dropAllPortals();
+        if (pgStatActivity != null) pgStatActivity.clearSnapshot();
     }
 
     private void dropAllPortals() {

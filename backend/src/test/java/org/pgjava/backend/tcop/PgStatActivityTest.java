@@ -210,6 +210,21 @@ class PgStatActivityTest {
     }
 
     @Test
+    void oneSnapshotPerTransaction() throws Exception {
+        Session s = session("postgres", SUPER, true);
+        String q = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bobapp'";
+        query(s, "BEGIN");
+        assertEquals(List.of("1"), query(s, q));
+        status.slot(1).end();                                   // bob disconnects
+        assertEquals(List.of("1"), query(s, q), "the transaction keeps its snapshot, as PostgreSQL 15 does");
+        query(s, "COMMIT");
+        assertEquals(List.of("0"), query(s, q), "a new transaction reads the array again");
+        status.slot(5).begin(2600, BackendType.CLIENT_BACKEND, 5, "postgres", BOB, "bob", "bobapp",
+                BackendStatus.ClientKind.UNIX, null, 0, 1);
+        assertEquals(List.of("1"), query(s, q), "each single-statement transaction takes a new snapshot");
+    }
+
+    @Test
     void withoutASegmentPgStatActivityIsNotSupported() {
         Session s = new Session("postgres", "postgres", SUPER, 5, true, 4242, Map.of(), Settings.defaults());
         s.applyStartupParameters();
