@@ -2,6 +2,7 @@ package org.pgjava.backend.tcop;
 
 import org.pgjava.shmem.status.BackendState;
 import org.pgjava.shmem.status.BackendStatusSlot;
+import org.pgjava.shmem.status.WaitEvent;
 
 /**
  * Where a session reports its own activity (PostgreSQL's pgstat_report_activity and
@@ -37,8 +38,10 @@ public interface ActivityReporter {
 
     /**
      * The session waits for the client in {@code status}: state "idle", "idle in transaction" or "idle in
-     * transaction (aborted)", state_change = now; xact_start is cleared when no transaction is open. The
-     * statement text stays (pg_stat_activity shows an idle backend's last statement). Must not allocate.
+     * transaction (aborted)", state_change = now; xact_start is cleared when no transaction is open; the wait
+     * event becomes Client/ClientRead (the next thing the backend does is wait for the client's message;
+     * the next statementStarted ends it). The statement text stays (pg_stat_activity shows an idle
+     * backend's last statement). Must not allocate.
      */
     void idle(TransactionStatus status);
 
@@ -52,6 +55,7 @@ public interface ActivityReporter {
 
             @Override
             public void statementStarted(String query, boolean transactionStarts) {
+                slot.reportWaitEnd();
                 long now = slot.reportActivity(BackendState.ACTIVE, query);
                 if (transactionStarts || !transactionShown) {
                     slot.reportTransactionStart(now);
@@ -70,6 +74,7 @@ public interface ActivityReporter {
                     slot.reportTransactionStart(0);
                     transactionShown = false;
                 }
+                slot.reportWaitEvent(WaitEvent.CLIENT_READ);
             }
 
             @Override

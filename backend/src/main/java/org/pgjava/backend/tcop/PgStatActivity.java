@@ -7,6 +7,7 @@ import org.pgjava.backend.utils.relation.RelationSource;
 import org.pgjava.backend.utils.relation.RowScan;
 import org.pgjava.shmem.procarray.BackendType;
 import org.pgjava.shmem.status.BackendStatus;
+import org.pgjava.shmem.status.WaitEvent;
 
 import java.util.Iterator;
 import java.util.List;
@@ -29,8 +30,8 @@ import java.util.List;
  * <p>Value rules: datid/usesysid/backend_xid/backend_xmin NULL when 0; timestamps NULL when 0;
  * client_addr/client_port NULL without a client, NULL/-1 for a Unix socket; client_hostname NULL
  * (log_hostname is off); leader_pid NULL (no parallel workers); query_id NULL (compute_query_id is off);
- * state NULL when never reported (auxiliary processes); wait_event_type/wait_event NULL (no process
- * reports named wait events yet).
+ * state NULL when never reported (auxiliary processes); wait_event_type/wait_event the names of the
+ * {@link WaitEvent} in the slot, NULL when not waiting (or for a code this build does not know).
  */
 public final class PgStatActivity implements RelationSource {
     /** pg_class OID of pg_stat_activity in PostgreSQL 15. */
@@ -154,6 +155,11 @@ public final class PgStatActivity implements RelationSource {
         r[11] = timestamp(s.transactionStart());
         r[12] = timestamp(s.queryStart());
         r[13] = timestamp(s.stateChange());
+        WaitEvent wait = WaitEvent.of(s.waitEventType(), s.waitEventId());
+        if (wait != null) {
+            r[14] = wait.type().text();
+            r[15] = wait.text();
+        }
         r[16] = s.state() == null ? null : s.state().text();
         r[20] = s.query();
         r[21] = s.backendType() == null ? null : s.backendType().description();

@@ -16,6 +16,7 @@ import org.pgjava.shmem.status.BackendState;
 import org.pgjava.shmem.status.BackendStatus;
 import org.pgjava.shmem.status.BackendStatusArray;
 import org.pgjava.shmem.status.BackendStatusSlot;
+import org.pgjava.shmem.status.WaitEvent;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -201,12 +202,29 @@ class PgStatActivityTest {
         assertEquals(0, own.transactionStart());
         assertTrue(own.stateChange() >= own.queryStart());
 
+        assertEquals(WaitEvent.CLIENT_READ, WaitEvent.of(own.waitEventType(), own.waitEventId()),
+                "an idle session waits in ClientRead");
         query(s, "SET application_name = 'renamed'");
         assertEquals("renamed", status.read(0).applicationName(), "SET application_name reaches the slot");
 
         s.parse("S_1", "SELECT 3", new int[0]);
         assertEquals(BackendState.ACTIVE, status.read(0).state(), "Parse reports active with its text");
         assertEquals("SELECT 3", status.read(0).query());
+    }
+
+    @Test
+    void waitEvents() throws Exception {
+        Session s = session("postgres", SUPER, true);
+        status.slot(1).reportWaitEvent(WaitEvent.CLIENT_READ);
+        status.slot(2).reportWaitEvent(WaitEvent.CHECKPOINTER_MAIN);
+        status.slot(4).reportWaitEvent(9, 999);                 // a code this build does not know
+        assertEquals(List.of("1500|Activity|CheckpointerMain", "2001|Client|ClientRead", "2500|null|null",
+                        "4242|null|null"),
+                query(s, "SELECT pid, wait_event_type, wait_event FROM pg_stat_activity ORDER BY pid"),
+                "the running statement of the session itself is not waiting");
+        Session alice = session("alice", ALICE, false);
+        assertEquals(List.of("null|null"), query(alice,
+                "SELECT wait_event_type, wait_event FROM pg_stat_activity WHERE pid = 2001"), "hidden from other roles");
     }
 
     @Test

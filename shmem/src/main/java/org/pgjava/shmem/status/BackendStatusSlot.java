@@ -17,7 +17,8 @@ import static org.pgjava.shmem.status.BackendStatusArray.*;
  *
  * <p>Entry points: {@link #begin} (at process start or when a standby backend takes its client),
  * {@link #reportActivity} (per statement and at each ReadyForQuery: no allocation),
- * {@link #reportTransactionStart}, {@link #reportWaitEvent}, {@link #reportTransactionIds}, {@link #end}
+ * {@link #reportTransactionStart}, {@link #reportWaitEvent(WaitEvent)} / {@link #reportWaitEnd()},
+ * {@link #reportTransactionIds}, {@link #end}
  * (at exit: the slot becomes unused). {@link #currentTimestamp()} gives the TimestampTz used throughout.
  */
 public final class BackendStatusSlot {
@@ -157,6 +158,16 @@ public final class BackendStatusSlot {
     /** Enters ({@code type != 0}) or leaves ({@code 0, 0}) a wait: one volatile store, no counter. */
     public void reportWaitEvent(int type, int id) {
         SharedAtomics.setLong(slot, WAIT_EVENT, ((long) type << 32) | (id & 0xFFFF_FFFFL));
+    }
+
+    /** pgstat_report_wait_start: the process now waits for {@code event}. One volatile store. */
+    public void reportWaitEvent(WaitEvent event) {
+        reportWaitEvent(event.typeCode(), event.id());
+    }
+
+    /** pgstat_report_wait_end: the wait is over. One volatile store. */
+    public void reportWaitEnd() {
+        reportWaitEvent(0, 0);
     }
 
     /** pgstat_beshutdown_hook: the slot becomes unused (pid 0). */

@@ -85,6 +85,12 @@ class BackendStatusArrayTest {
         assertEquals(3, s.waitEventType());
         assertEquals(4, s.waitEventId());
 
+        w.reportWaitEvent(WaitEvent.PG_SLEEP);
+        s = a.read(1);
+        assertEquals(WaitEvent.PG_SLEEP, WaitEvent.of(s.waitEventType(), s.waitEventId()));
+        w.reportWaitEnd();
+        assertNull(WaitEvent.of(a.read(1).waitEventType(), a.read(1).waitEventId()));
+
         w.end();
         assertNull(a.read(1));
         assertEquals(List.of(), a.snapshot());
