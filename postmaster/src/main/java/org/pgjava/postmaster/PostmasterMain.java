@@ -296,8 +296,9 @@ public final class PostmasterMain {
      * database system is in recovery mode". Once no child is left: with restart_after_crash off the
      * postmaster exits (status 1); during a shutdown the shutdown sequence finishes; otherwise "all server
      * processes terminated; reinitializing", shared memory is rebuilt, auxiliary processes and standbys
-     * start again, and "database system is ready to accept connections". postmaster.pid goes
-     * ready → starting → ready, as PostgreSQL's does.
+     * start again, and "database system is ready to accept connections". postmaster.pid says "ready"
+     * throughout, as PostgreSQL's does (its postmaster writes "starting" only at its first start, and
+     * "ready" again when the startup process finishes).
      */
     private void crashRestart() {
         CompletableFuture<Void> gone = CompletableFuture.allOf(pool.quitForCrash(), aux.quitAll());
@@ -321,15 +322,16 @@ public final class PostmasterMain {
                 case EXIT_AFTER_CRASH -> {
                     LOG.info("shutting down because restart_after_crash is off");
                     listeners.closeListeners();
+                    listeners.shutdownLoops();
                     handoffServer.close();
                     deleteHandoffDirectory();
                     pidFile.remove();
+                    LOG.info("database system is shut down"); // PostgreSQL logs it at every postmaster exit
                     exitStatus = 1;
                     stopped.countDown();
                 }
                 case REINITIALIZE -> {
                     LOG.info("all server processes terminated; reinitializing");
-                    pidFile.setStatus(PidFile.STATUS_STARTING);
                     reinitializeSharedMemory();
                     // (issue 4: the startup process runs crash recovery here, before connections are accepted)
                     pool.resumeAfterCrash();
