@@ -47,8 +47,8 @@ import java.util.concurrent.TimeUnit;
  * starts backends by main-class name only and links against no backend code.
  *
  * <p>Start: settings (defaults, postgresql.conf, command line) → postmaster.pid → [shared segment] →
- * hand-off socket → listeners → auxiliary processes (checkpointer, background writer) → status "ready" →
- * standby pool. Crash-restart: any child that exits by a signal or with a status PostgreSQL counts as a
+ * hand-off socket → listeners → status "ready" → standby pool → auxiliary processes (checkpointer,
+ * background writer) once the first standby is ready. Crash-restart: any child that exits by a signal or with a status PostgreSQL counts as a
  * crash ({@link ChildExit}) makes the postmaster log it, tell every other child to quit (SIGUSR1), SIGKILL
  * those still alive after {@link #CRASH_KILL_AFTER_SECONDS} s, and once all are gone rebuild shared memory
  * and start again ({@link #crashRestart}; docs/postmaster/README.md has the whole sequence).
@@ -68,6 +68,8 @@ public final class PostmasterMain {
     private static final Logger LOG = LoggerFactory.getLogger(PostmasterMain.class);
     /** PostgreSQL's SIGKILL_CHILDREN_AFTER_SECS: children told to quit after a crash get SIGKILL after this. */
     static final int CRASH_KILL_AFTER_SECONDS = 5;
+    /** The auxiliary processes start when the first standby is ready, or after this many seconds. */
+    static final int AUX_START_DELAY_SECONDS = 3;
 
     private final Path dataDir;
     private final List<String> commandLineSettings;
@@ -244,13 +246,31 @@ public final class PostmasterMain {
         listeners.open(settings.getString("listen_addresses"), port, settings.getString("unix_socket_directories"),
                 settings.getInt("unix_socket_permissions"), dataDir, state, new BackendHandoff(pool));
         installSignals();
-        aux.startAll();
         // (issue 4: the startup process replays WAL here, before connections are accepted)
         pidFile.setStatus(PidFile.STATUS_READY);
         lifecycle.markRunning();
         LOG.info("database system is ready to accept connections");
+        startAuxiliaryProcessesSoon();
         pool.replenish(); // after the listeners: starting JVMs would otherwise compete with our own start
         pool.prepareAotCache();
+    }
+
+    /**
+     * Starts the checkpointer and the background writer once the first standby backend is ready (at most
+     * {@link #AUX_START_DELAY_SECONDS} s from now). PostgreSQL starts them before its startup process; they
+     * have no work yet (storage, issue 4), and on a 2-core machine starting two more JVMs together with the
+     * standbys made the first accepted connection after a crash ~0.3–0.5 s later. When they get recovery
+     * work they must start before the startup process again.
+     */
+    private void startAuxiliaryProcessesSoon() {
+        pool.nextBackendReady().completeOnTimeout(null, AUX_START_DELAY_SECONDS, TimeUnit.SECONDS)
+                .thenRunAsync(() -> {
+                    synchronized (transitions) {
+                        if (lifecycle.phase() == ServerLifecycle.Phase.RUNNING) {
+                            aux.startAll();
+                        }
+                    }
+                }, supervisor);
     }
 
     /**
@@ -335,10 +355,10 @@ public final class PostmasterMain {
                     reinitializeSharedMemory();
                     // (issue 4: the startup process runs crash recovery here, before connections are accepted)
                     pool.resumeAfterCrash();
-                    aux.startAll();
                     pidFile.setStatus(PidFile.STATUS_READY);
                     lifecycle.markRunning();
                     LOG.info("database system is ready to accept connections");
+                    startAuxiliaryProcessesSoon();
                     pool.replenish();
                 }
             }

@@ -106,7 +106,8 @@ public final class AuxProcessMain {
             LOG.error("{} failed: {}", kind.argument, t.toString(), t);
             status = 1;
         }
-        System.exit(status);
+        ImmediateExit.now(status); // System.exit would wait ~300 ms for the threads blocked in native code
+
     }
 
     private int run() {
@@ -115,6 +116,7 @@ public final class AuxProcessMain {
         if (!ProcessControl.dieWithParent(postmasterPid)) {
             return 1;
         }
+        ImmediateExit.prepare();
         startStdinWatchdog();
         new ProcessControl().setTitle(kind.title);
         Settings settings = loadSettings();
@@ -147,7 +149,7 @@ public final class AuxProcessMain {
         for (int sig : new int[]{LibC.SIGHUP, LibC.SIGTERM, LibC.SIGUSR1, LibC.SIGUSR2}) {
             ProcessControl.resetToDefault(sig);
         }
-        Signal.handle(new Signal("USR1"), s -> Runtime.getRuntime().halt(2));
+        Signal.handle(new Signal("USR1"), s -> ImmediateExit.now(2));
         Signal.handle(new Signal("HUP"), s -> {
             reloadPending = true;
             LockSupport.unpark(mainThread);
@@ -185,7 +187,7 @@ public final class AuxProcessMain {
             } catch (IOException ignored) {
                 // treated as EOF
             }
-            Runtime.getRuntime().halt(1);
+            ImmediateExit.now(1);
         });
     }
 }

@@ -1,6 +1,7 @@
 package org.pgjava.backend.main;
 
 import org.pgjava.auth.wire.BackendMessages;
+import org.pgjava.backend.aux.ImmediateExit;
 import org.pgjava.backend.protocol.StartupInfo;
 import org.pgjava.backend.protocol.PostgresMain;
 import org.pgjava.backend.protocol.SessionEnd;
@@ -100,7 +101,11 @@ public final class BackendMain {
             LOG.error("backend process failed: {}", t.toString(), t);
             status = 1;
         }
-        System.exit(status);
+        if (training) {
+            System.exit(status); // the JVM writes the AOT cache during an orderly exit
+        }
+        // System.exit/halt would wait ~300 ms for the threads blocked in native code (see ImmediateExit)
+        ImmediateExit.now(status);
     }
 
     private int run() throws IOException {
@@ -108,6 +113,7 @@ public final class BackendMain {
         if (!ProcessControl.dieWithParent(postmasterPid)) {
             return 1; // the postmaster died before we could ask to die with it
         }
+        ImmediateExit.prepare();
         startStdinWatchdog();
         title.setTitle(STARTING_TITLE);
         settings = loadSettings();
@@ -237,7 +243,7 @@ public final class BackendMain {
                 // exit anyway
             }
         }
-        Runtime.getRuntime().halt(2);
+        ImmediateExit.now(2);
     }
 
     private void onTerminate() {
@@ -245,7 +251,7 @@ public final class BackendMain {
         PostgresMain s = session;
         SocketClientChannel ch = sessionChannel;
         if (s == null || ch == null) {
-            Runtime.getRuntime().halt(0); // idle standby: nothing to clean up
+            ImmediateExit.now(0); // idle standby: nothing to clean up
             return;
         }
         s.requestTerminate();
@@ -261,7 +267,7 @@ public final class BackendMain {
                 ch.writeFatalAndShutdown(BackendMessages.errorResponse(fatal));
             }
             sleep(5000);
-            Runtime.getRuntime().halt(0);
+            ImmediateExit.now(0);
         });
     }
 
@@ -308,7 +314,7 @@ public final class BackendMain {
             } catch (IOException ignored) {
                 // treated as EOF
             }
-            Runtime.getRuntime().halt(1);
+            ImmediateExit.now(1);
         });
     }
 

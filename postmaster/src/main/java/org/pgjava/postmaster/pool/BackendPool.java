@@ -67,6 +67,7 @@ public final class BackendPool implements HandoffServer.Listener {
     private String refusal = "the database system is shutting down";
     private boolean aotBroken;
     private CompletableFuture<Void> allGone = new CompletableFuture<>();
+    private CompletableFuture<Void> nextReady = new CompletableFuture<>();
 
     /** Told of every backend's exit, from a process-exit thread, outside the pool's lock. */
     public interface ExitObserver {
@@ -91,6 +92,19 @@ public final class BackendPool implements HandoffServer.Listener {
         this.random = random;
         this.launches = launcher;
         this.aotCache = BackendAotCache.locate(command.classPath());
+    }
+
+    /**
+     * A future completed when the next backend announces itself READY (or already completed by one that
+     * announced itself since the last call that returned a completed future — i.e. it never misses one).
+     */
+    public synchronized CompletableFuture<Void> nextBackendReady() {
+        CompletableFuture<Void> f = nextReady;
+        if (f.isDone()) {
+            nextReady = new CompletableFuture<>();
+            f = nextReady;
+        }
+        return f;
     }
 
     /** Sets who is told of backend exits (the postmaster's crash supervision). */
@@ -330,6 +344,7 @@ public final class BackendPool implements HandoffServer.Listener {
     public void onReady(BackendLink link, int pid, String token) {
         CompletableFuture<BackendProcess> give = null;
         BackendProcess b;
+        CompletableFuture<Void> announced;
         synchronized (this) {
             b = byToken.get(token);
             if (b == null || b.pid() != pid || b.state != BackendProcess.State.STARTING) {
@@ -338,6 +353,7 @@ public final class BackendPool implements HandoffServer.Listener {
                 return;
             }
             consecutiveStartFailures = 0;
+            announced = nextReady;
             b.link = link;
             byLink.put(link, b);
             LOG.debug("backend process (PID {}) ready after {} ms", pid,
@@ -349,6 +365,7 @@ public final class BackendPool implements HandoffServer.Listener {
                 offerIdle(b);
             }
         }
+        announced.complete(null); // outside the lock: dependent actions may take other locks
         if (b.state == BackendProcess.State.EXITING) {
             link.requestExit();
         }
