@@ -16,9 +16,11 @@ package org.pgjava.postmaster.supervisor;
  *                          SHUTTING_DOWN ◄─────────────────────────────────────────┘ (also beginShutdown() in any phase)
  * </pre>
  *
- * <p>New connections: STARTING → 57P03 "the database system is starting up"; RUNNING → accepted;
- * CRASH_RECOVERY → 57P03 "the database system is in recovery mode"; SHUTTING_DOWN → 57P03 "the database
- * system is shutting down" (PostgreSQL's canAcceptConnections texts).
+ * <p>New connections: STARTING → 57P03 "the database system is starting up" at the first start, "the
+ * database system is in recovery mode" when reinitializing after a crash (PostgreSQL keeps FatalError set
+ * until its startup process has finished); RUNNING → accepted; CRASH_RECOVERY → 57P03 "the database
+ * system is in recovery mode"; SHUTTING_DOWN → 57P03 "the database system is shutting down"
+ * (PostgreSQL's canAcceptConnections texts).
  */
 public final class ServerLifecycle {
     /** Where the server is. */
@@ -36,6 +38,8 @@ public final class ServerLifecycle {
 
     private Phase phase = Phase.STARTING;
     private boolean crashedDuringShutdown;
+    /** PostgreSQL's FatalError: set by a crash, cleared when the server runs normally again. */
+    private boolean recoveringFromCrash;
 
     /** The current phase. */
     public synchronized Phase phase() {
@@ -46,6 +50,7 @@ public final class ServerLifecycle {
     public synchronized void markRunning() {
         if (phase == Phase.STARTING) {
             phase = Phase.RUNNING;
+            recoveringFromCrash = false;
         }
     }
 
@@ -63,6 +68,7 @@ public final class ServerLifecycle {
             case STARTING, RUNNING -> {
                 if (o == ChildExit.Outcome.CRASH) {
                     phase = Phase.CRASH_RECOVERY;
+                    recoveringFromCrash = true;
                 }
                 return o;
             }
@@ -111,7 +117,8 @@ public final class ServerLifecycle {
     /** What a new connection is told (FATAL 57P03 with this text), or null when it is accepted. */
     public synchronized String connectionRefusal() {
         return switch (phase) {
-            case STARTING -> "the database system is starting up";
+            case STARTING -> recoveringFromCrash ? "the database system is in recovery mode"
+                    : "the database system is starting up";
             case RUNNING -> null;
             case CRASH_RECOVERY -> "the database system is in recovery mode";
             case SHUTTING_DOWN -> "the database system is shutting down";

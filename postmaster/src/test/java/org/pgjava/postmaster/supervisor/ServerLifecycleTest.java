@@ -53,7 +53,8 @@ class ServerLifecycleTest {
         assertEquals(ChildExit.Outcome.NORMAL, l.onChildExit(ChildKind.BACKGROUND_WRITER, 0, false));
         assertEquals(ChildExit.Outcome.NORMAL, l.onChildExit(ChildKind.CHECKPOINTER, KILLED, false));
         assertEquals(ServerLifecycle.AfterCrash.REINITIALIZE, l.afterChildrenGone(true));
-        assertEquals("the database system is starting up", l.connectionRefusal());
+        assertEquals("the database system is in recovery mode", l.connectionRefusal(),
+                "until the server runs again, as PostgreSQL while its startup process recovers");
         l.markRunning();
         assertNull(l.connectionRefusal());
         assertEquals(ChildExit.Outcome.CRASH, l.onChildExit(ChildKind.CHECKPOINTER, 0, false), "a second crash");
