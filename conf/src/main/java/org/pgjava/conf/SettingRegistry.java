@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * The immutable table of built-in settings: PostgreSQL 15.18's settings (names, types, contexts, units,
  * boot values, bounds, enum values, descriptions, taken from its pg_settings) plus pgjava's own
- * (standby_backends, backend_reuse, backend_max_clients, backend_jvm_options, backend_startup_timeout).
+ * (standby_backends, backend_reuse, backend_max_clients, backend_idle_timeout, backend_jvm_options,
+ * backend_startup_timeout).
  * The table lives in the resource {@code settings.tsv} next to this class.
  *
  * <p>Entry points: {@link #builtin()}, {@link #find(String)}, {@link #all()}. Immutable, so one instance

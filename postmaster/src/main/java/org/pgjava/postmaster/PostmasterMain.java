@@ -210,7 +210,8 @@ public final class PostmasterMain {
         String opts = s.getString("backend_jvm_options");
         List<String> jvm = opts == null || opts.isBlank() ? List.of() : Arrays.asList(opts.trim().split("\\s+"));
         return new PoolConfig(s.getInt("standby_backends"), s.getBool("backend_reuse"),
-                s.getInt("backend_max_clients"), jvm, s.getInt("backend_startup_timeout"));
+                s.getInt("backend_max_clients"), jvm, s.getInt("backend_startup_timeout"),
+                s.getInt("backend_idle_timeout") * 1000L);
     }
 
     private void start() throws Exception {

@@ -140,6 +140,29 @@ class LifecycleTest {
     }
 
     @Test
+    void idleReusedBackendsAreRetiredAfterABurst() throws Exception {
+        try (PgJavaServer server = PgJavaServer.start(PgJavaServer.options()
+                .set("standby_backends", "1").set("backend_idle_timeout", "1"))) {
+            List<Connection> burst = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    burst.add(server.connect());
+                }
+            } finally {
+                for (Connection c : burst) {
+                    c.close();
+                }
+            }
+            java.util.function.Supplier<List<Long>> backends = () -> server.childPids().stream()
+                    .filter(p -> PgJavaServer.commandLine(p).startsWith("pgjava:")).toList();
+            assertTrue(PgJavaServer.waitFor(() -> backends.get().size() <= 2, Duration.ofSeconds(20)),
+                    "after backend_idle_timeout only standby_backends reused + standby_backends fresh remain: "
+                            + backends.get().stream().map(PgJavaServer::commandLine).toList());
+            assertEquals(0, server.psql("-c", "SELECT 1").exitCode(), "and clients are still served");
+        }
+    }
+
+    @Test
     void reusedBackendStartsWithCleanSessionState() throws Exception {
         try (PgJavaServer server = PgJavaServer.start(PgJavaServer.options().set("standby_backends", "1"))) {
             int first;

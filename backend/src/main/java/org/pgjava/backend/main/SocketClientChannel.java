@@ -51,6 +51,11 @@ public final class SocketClientChannel implements ClientChannel {
     }
 
     @Override
+    public boolean awaitReadable(int timeoutMillis) throws IOException {
+        return pipelinedPos < pipelined.length || stream.awaitReadable(timeoutMillis);
+    }
+
+    @Override
     public synchronized void write(byte[] buf, int off, int len) throws IOException {
         if (len > OUT_BUFFER - outLen) {
             flush();

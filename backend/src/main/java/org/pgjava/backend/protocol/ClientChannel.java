@@ -11,6 +11,15 @@ public interface ClientChannel {
     /** Reads up to len bytes, blocking until at least one is available; -1 at end of stream. */
     int read(byte[] buf, int off, int len) throws IOException;
 
+    /**
+     * Waits up to {@code timeoutMillis} for input (or end of stream) to be available. Returns true when a
+     * {@link #read} would not block, false when the time passed first. The default never times out
+     * (channels without a way to wait, e.g. in-memory ones, always have their input ready).
+     */
+    default boolean awaitReadable(int timeoutMillis) throws IOException {
+        return true;
+    }
+
     /** Writes all len bytes, blocking as needed. */
     void write(byte[] buf, int off, int len) throws IOException;
 

@@ -59,6 +59,11 @@ public final class FrontendMessageReader {
         return encoding;
     }
 
+    /** True when bytes of a next message are already buffered (reading its type byte will not block). */
+    public boolean hasBufferedInput() {
+        return Math.max(start, bodyEnd) < limit;
+    }
+
     /**
      * Reads the next message's type byte, blocking as needed.
      *

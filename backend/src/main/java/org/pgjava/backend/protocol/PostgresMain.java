@@ -186,6 +186,23 @@ public final class PostgresMain {
     }
 
     /**
+     * After ReadyForQuery: waits for the client's next message within idle_in_transaction_session_timeout
+     * (inside a transaction block) or idle_session_timeout (outside), as PostgreSQL arms them only when it
+     * has sent ReadyForQuery. Returns the FATAL to end the session with when the time passes, else null.
+     */
+    private PgException awaitNextMessage(TransactionStatus status) throws IOException {
+        boolean inBlock = status != TransactionStatus.IDLE;
+        int ms = session.idleTimeoutMillis(inBlock);
+        if (ms <= 0 || in.hasBufferedInput() || channel.awaitReadable(ms)) {
+            return null;
+        }
+        return inBlock
+                ? PgException.fatal(SqlState.IDLE_IN_TRANSACTION_SESSION_TIMEOUT,
+                        "terminating connection due to idle-in-transaction timeout")
+                : PgException.fatal(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout");
+    }
+
+    /**
      * Reads and processes one message (PostgresMain's loop body).
      *
      * @return non-null when the session ends
@@ -199,6 +216,10 @@ public final class PostgresMain {
             out.flush();
             sendReadyForQuery = false;
             activity(status.idleActivity());
+            PgException idleTimeout = awaitNextMessage(status);
+            if (idleTimeout != null) {
+                return fatal(idleTimeout);
+            }
         }
         int type = in.readType();
         session.forgetCancel();   // a cancel that arrived while idle is forgotten, as in PostgreSQL
@@ -241,13 +262,27 @@ public final class PostgresMain {
                     execSimpleQuery(query);
                     sendReadyForQuery = true;
                 }
-                case 'P' -> execParse();
-                case 'B' -> execBind();
-                case 'E' -> execExecute();
-                case 'D' -> execDescribe();
+                case 'P' -> {
+                    session.enableStatementTimeout();   // runs from the first query message until Execute completes or Sync
+                    execParse();
+                }
+                case 'B' -> {
+                    session.enableStatementTimeout();
+                    execBind();
+                }
+                case 'E' -> {
+                    session.enableStatementTimeout();
+                    execExecute();
+                    session.disableStatementTimeout();
+                }
+                case 'D' -> {
+                    session.enableStatementTimeout();
+                    execDescribe();
+                }
                 case 'C' -> execClose();
                 case 'S' -> {
                     in.end();
+                    session.disableStatementTimeout();
                     session.finishCommand();
                     syncClientEncoding();
                     sendReadyForQuery = true;
@@ -300,6 +335,7 @@ public final class PostgresMain {
         } catch (PgException ignored) {
             session.discardNotices();
         }
+        session.disableStatementTimeout();
         session.abortCurrentTransaction();
         syncClientEncoding();
         out.errorOrNotice(e);
@@ -361,6 +397,7 @@ public final class PostgresMain {
         boolean implicitBlock = parsed.size() > 1;
         for (int i = 0; i < parsed.size(); i++) {
             RawStatement raw = parsed.get(i);
+            session.enableStatementTimeout();   // PostgreSQL 13+: per statement of a multi-statement Query
             session.startStatement(raw, implicitBlock);
             activity(Session.activityOf(query, raw));
             Portal portal = session.prepareSimpleStatement(query, raw);
@@ -369,6 +406,7 @@ public final class PostgresMain {
                 if (stmt.returnsRows()) out.rowDescription(stmt.columns(), null);
                 String tag = runPortal(portal, 0);
                 session.finishStatement(raw, i == parsed.size() - 1, implicitBlock);
+                session.disableStatementTimeout();
                 syncClientEncoding();
                 if (tag != null) out.commandComplete(tag);
             } finally {

@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.pgjava.backend.executor.QueryRun;
 import org.pgjava.backend.executor.ResultColumn;
@@ -91,6 +95,10 @@ public final class Session {
     private String[] lastReported;
     private volatile boolean cancelPending;
     private volatile boolean terminatePending;
+    private volatile boolean statementTimeoutPending;
+    /** Fires statement_timeout; created on first use, one daemon thread, shut down by {@link #release()}. */
+    private ScheduledExecutorService timeoutTimer;
+    private ScheduledFuture<?> statementTimeout;
 
     /**
      * Creates the session state; applies nothing yet (see {@link #applyStartupParameters()}).
@@ -174,6 +182,46 @@ public final class Session {
     /** Asks the session to end with FATAL 57P01 at its next interrupt check. Thread-safe. */
     public void requestTerminate() {
         terminatePending = true;
+    }
+
+    /**
+     * Starts the statement_timeout clock for the statement (or extended-query message group) that begins
+     * now, unless it is already running or statement_timeout is 0. When it expires, the next interrupt
+     * check fails with 57014 "canceling statement due to statement timeout". Call on the session's thread.
+     */
+    public void enableStatementTimeout() {
+        if (statementTimeout != null) {
+            return;
+        }
+        int ms = settings.getInt("statement_timeout");
+        if (ms <= 0) {
+            return;
+        }
+        if (timeoutTimer == null) {
+            timeoutTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "statement-timeout");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        statementTimeout = timeoutTimer.schedule(() -> statementTimeoutPending = true, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the statement_timeout clock (statement done, failed, or Sync) and forgets an expiry not yet seen. */
+    public void disableStatementTimeout() {
+        if (statementTimeout != null) {
+            statementTimeout.cancel(false);
+            statementTimeout = null;
+        }
+        statementTimeoutPending = false;
+    }
+
+    /**
+     * The idle limit that applies while waiting for the client's next command: idle_in_transaction_session_timeout
+     * inside a transaction block, idle_session_timeout outside; 0 = none. In milliseconds.
+     */
+    public int idleTimeoutMillis(boolean inTransactionBlock) {
+        return settings.getInt(inTransactionBlock ? "idle_in_transaction_session_timeout" : "idle_session_timeout");
     }
 
     /** Drops a cancel that arrived while the session was idle (PostgreSQL forgets those). */
@@ -486,6 +534,11 @@ public final class Session {
 
     /** Drops every piece of session state: the open transaction, portals, prepared statements, notices. */
     public void release() {
+        disableStatementTimeout();
+        if (timeoutTimer != null) {
+            timeoutTimer.shutdownNow();
+            timeoutTimer = null;
+        }
         xact.abortAll();
         dropAllPortals();
         statements.clear();
@@ -839,6 +892,10 @@ public final class Session {
             if (cancelPending) {
                 cancelPending = false;
                 throw PgException.error(SqlState.QUERY_CANCELED, "canceling statement due to user request");
+            }
+            if (statementTimeoutPending) {
+                statementTimeoutPending = false;
+                throw PgException.error(SqlState.QUERY_CANCELED, "canceling statement due to statement timeout");
             }
         }
     }

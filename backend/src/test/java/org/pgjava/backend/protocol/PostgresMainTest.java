@@ -389,6 +389,23 @@ class PostgresMainTest {
                 "E ERROR 26000 prepared statement \"s1\" does not exist", "Z I"), r.afterStartup());
     }
 
+    @Test
+    void statementTimeoutCancelsEachStatementThatRunsTooLong() {
+        Result r = converse(new FrontendMessages()
+                .query("SET statement_timeout = 400")
+                .query("SELECT pg_sleep(0); SELECT pg_sleep(5)")
+                .query("SELECT 1")
+                .parse("", "SELECT pg_sleep(5)").bind("", "", new short[0], new byte[0][], new short[0])
+                .execute("", 0).sync()
+                .query("RESET statement_timeout; SELECT pg_sleep(0.1)").terminate());
+        // a SET in the same (failing) Query message would be undone with its implicit transaction
+        assertEquals(List.of("C SET", "Z I", "T pg_sleep:2278:0", "D ", "C SELECT 1", "T pg_sleep:2278:0",
+                "E ERROR 57014 canceling statement due to statement timeout", "Z I",
+                "T ?column?:23:0", "D 1", "C SELECT 1", "Z I",
+                "1", "2", "E ERROR 57014 canceling statement due to statement timeout", "Z I",
+                "C RESET", "T pg_sleep:2278:0", "D ", "C SELECT 1", "Z I"), r.afterStartup());
+    }
+
     // ------------------------------------------------------------------------------------------ extended
 
     @Test

@@ -92,6 +92,48 @@ public final class BackendPool implements HandoffServer.Listener {
         this.random = random;
         this.launches = launcher;
         this.aotCache = BackendAotCache.locate(command.classPath());
+        Thread.ofPlatform().name("backend-idle-trimmer").daemon().start(this::trimmerLoop);
+    }
+
+    /** Once a second: {@link #retireIdleBackends(long)}. */
+    private void trimmerLoop() {
+        while (true) {
+            try {
+                Thread.sleep(1000);
+                retireIdleBackends(System.nanoTime());
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable t) {
+                LOG.error("backend idle trimmer: {}", t.toString());
+            }
+        }
+    }
+
+    /**
+     * Tells reused backends that have waited longer than backend_idle_timeout for a client of their
+     * database to exit, oldest first, keeping standby_backends idle ones per database: a burst of clients
+     * must not leave a crowd of idle JVMs behind.
+     *
+     * @return how many were told to exit
+     */
+    int retireIdleBackends(long nowNanos) {
+        List<BackendProcess> retired = new ArrayList<>();
+        synchronized (this) {
+            long limit = config.idleTimeoutMillis() * 1_000_000L;
+            for (Deque<BackendProcess> d : reusable.values()) {
+                // most recently returned first, so the longest idle are at the end
+                while (d.size() > config.standbyBackends() && nowNanos - d.peekLast().idleSinceNanos > limit) {
+                    BackendProcess b = d.pollLast();
+                    b.state = BackendProcess.State.EXITING;
+                    retired.add(b);
+                }
+            }
+        }
+        for (BackendProcess b : retired) {
+            LOG.debug("backend process (PID {}) idle longer than backend_idle_timeout: exits", b.pid());
+            b.link.requestExit();
+        }
+        return retired.size();
     }
 
     /**
@@ -680,6 +722,7 @@ public final class BackendPool implements HandoffServer.Listener {
         if (b.databaseOid < 0) {
             fresh.addLast(b);
         } else {
+            b.idleSinceNanos = System.nanoTime();
             reusable.computeIfAbsent(b.databaseOid, k -> new ArrayDeque<>()).addFirst(b);
         }
     }

@@ -34,6 +34,8 @@ public final class BackendProcess {
     State state = State.STARTING;
     int databaseOid = -1;
     int clientsServed;
+    /** System.nanoTime() when it last became IDLE_REUSABLE. */
+    long idleSinceNanos;
     ConnectionSlots.Slot slot;
     int cancelSecret;
     boolean signalled;

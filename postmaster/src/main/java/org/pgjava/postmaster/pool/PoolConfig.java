@@ -11,7 +11,9 @@ import java.util.List;
  * @param maxClientsPerBackend  backend_max_clients: clients one backend serves before it exits
  * @param jvmOptions            backend_jvm_options split into arguments
  * @param startupTimeoutMillis  backend_startup_timeout: how long a client waits for a backend to start
+ * @param idleTimeoutMillis     backend_idle_timeout: how long a reused backend waits for another client of
+ *                              its database before it exits, beyond standbyBackends idle ones per database
  */
 public record PoolConfig(int standbyBackends, boolean reuse, int maxClientsPerBackend, List<String> jvmOptions,
-                         long startupTimeoutMillis) {
+                         long startupTimeoutMillis, long idleTimeoutMillis) {
 }

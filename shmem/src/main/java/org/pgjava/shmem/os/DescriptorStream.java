@@ -34,6 +34,35 @@ public final class DescriptorStream {
     }
 
     /**
+     * Waits until the descriptor is readable (data, end of stream or an error pending) or the timeout
+     * passes. Returns true when a read would not block (or the stream is closed), false on timeout.
+     *
+     * @param timeoutMillis how long to wait, at least 0
+     * @throws IOException when poll fails
+     */
+    public boolean awaitReadable(int timeoutMillis) throws IOException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        try (com.sun.jna.Memory pollfd = new com.sun.jna.Memory(8)) {
+            while (true) {
+                if (closed) {
+                    return true;
+                }
+                pollfd.setInt(0, fd);
+                pollfd.setShort(4, LibC.POLLIN);
+                pollfd.setShort(6, (short) 0);
+                int left = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+                try {
+                    return LibC.poll(pollfd, 1, left) > 0;
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() != LibC.EINTR) {
+                        throw UnixSockets.io("could not poll client socket", e);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Reads up to len bytes, blocking until at least one is available.
      * @return the count read, or -1 at end of stream (also after {@link #close})
      * @throws IOException when read fails (ECONNRESET, ...)

@@ -67,6 +67,14 @@ public final class LibC {
     public static final int SUN_PATH_MAX = 108;
 
     // ---- sockets ----
+    /**
+     * poll(2) on an array of {@code struct pollfd} (8 bytes each: int fd, short events, short revents, native
+     * order). Returns how many entries have events, 0 on timeout (timeout in ms, -1 = forever).
+     */
+    public static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
+
+    public static final short POLLIN = 0x001;
+
     public static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
     public static native int bind(int fd, Pointer addr, int addrlen) throws LastErrorException;
