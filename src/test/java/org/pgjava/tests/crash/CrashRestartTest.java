@@ -233,7 +233,8 @@ class CrashRestartTest {
     @Test
     void backgroundWriterThatExitsCleanlyIsRestartedWithoutACrash() throws Exception {
         awaitAccepting(System.nanoTime());
-        assertTrue(PgJavaServer.waitFor(() -> server.childWithTitle(BGWRITER).isPresent(), Duration.ofSeconds(20)));
+        assertTrue(PgJavaServer.waitFor(() -> server.childWithTitle(BGWRITER).isPresent()
+                && server.childWithTitle(CHECKPOINTER).isPresent(), Duration.ofSeconds(20)));
         long bgwriter = server.childWithTitle(BGWRITER).orElseThrow();
         long checkpointer = server.childWithTitle(CHECKPOINTER).orElseThrow();
         try (Connection c = server.connect()) {
