@@ -441,7 +441,12 @@ public final class PostmasterMain {
             shutdownMode = mode;
             LOG.info("received {} shutdown request", mode);
             aux.disable(); // no restarts from now on; the running ones stop after the backends
-            pidFile.setStatus(PidFile.STATUS_STOPPING);
+            try {
+                pidFile.setStatus(PidFile.STATUS_STOPPING);
+            } catch (IllegalStateException e) {
+                // e.g. the data directory was removed under us: still shut down
+                LOG.warn("{}", e.getMessage());
+            }
             gone = mode.equals("smart") ? pool.shutdownSmart() : pool.shutdownFast();
         }
         if (mode.equals("fast")) {

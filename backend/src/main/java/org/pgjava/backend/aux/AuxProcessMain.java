@@ -106,7 +106,7 @@ public final class AuxProcessMain {
             LOG.error("{} failed: {}", kind.argument, t.toString(), t);
             status = 1;
         }
-        ImmediateExit.now(status); // System.exit would wait ~300 ms for the threads blocked in native code
+        ProcessControl.exitNow(status); // System.exit would wait ~300 ms for the threads blocked in native code
 
     }
 
@@ -116,7 +116,7 @@ public final class AuxProcessMain {
         if (!ProcessControl.dieWithParent(postmasterPid)) {
             return 1;
         }
-        ImmediateExit.prepare();
+        ProcessControl.pid(); // binds libc (LibC) now, so a signal handler never triggers class loading
         startStdinWatchdog();
         new ProcessControl().setTitle(kind.title);
         Settings settings = loadSettings();
@@ -149,7 +149,7 @@ public final class AuxProcessMain {
         for (int sig : new int[]{LibC.SIGHUP, LibC.SIGTERM, LibC.SIGUSR1, LibC.SIGUSR2}) {
             ProcessControl.resetToDefault(sig);
         }
-        Signal.handle(new Signal("USR1"), s -> ImmediateExit.now(2));
+        Signal.handle(new Signal("USR1"), s -> ProcessControl.exitNow(2));
         Signal.handle(new Signal("HUP"), s -> {
             reloadPending = true;
             LockSupport.unpark(mainThread);
@@ -187,7 +187,7 @@ public final class AuxProcessMain {
             } catch (IOException ignored) {
                 // treated as EOF
             }
-            ImmediateExit.now(1);
+            ProcessControl.exitNow(1);
         });
     }
 }

@@ -1,7 +1,6 @@
 package org.pgjava.backend.main;
 
 import org.pgjava.auth.wire.BackendMessages;
-import org.pgjava.backend.aux.ImmediateExit;
 import org.pgjava.backend.protocol.StartupInfo;
 import org.pgjava.backend.protocol.PostgresMain;
 import org.pgjava.backend.protocol.SessionEnd;
@@ -104,8 +103,8 @@ public final class BackendMain {
         if (training) {
             System.exit(status); // the JVM writes the AOT cache during an orderly exit
         }
-        // System.exit/halt would wait ~300 ms for the threads blocked in native code (see ImmediateExit)
-        ImmediateExit.now(status);
+        // System.exit/halt would wait ~300 ms for the threads blocked in native code (see ProcessControl.exitNow)
+        ProcessControl.exitNow(status);
     }
 
     private int run() throws IOException {
@@ -113,7 +112,7 @@ public final class BackendMain {
         if (!ProcessControl.dieWithParent(postmasterPid)) {
             return 1; // the postmaster died before we could ask to die with it
         }
-        ImmediateExit.prepare();
+        ProcessControl.pid(); // binds libc (LibC) now, so a signal handler never triggers class loading
         startStdinWatchdog();
         title.setTitle(STARTING_TITLE);
         settings = loadSettings();
@@ -243,7 +242,7 @@ public final class BackendMain {
                 // exit anyway
             }
         }
-        ImmediateExit.now(2);
+        ProcessControl.exitNow(2);
     }
 
     private void onTerminate() {
@@ -251,7 +250,7 @@ public final class BackendMain {
         PostgresMain s = session;
         SocketClientChannel ch = sessionChannel;
         if (s == null || ch == null) {
-            ImmediateExit.now(0); // idle standby: nothing to clean up
+            ProcessControl.exitNow(0); // idle standby: nothing to clean up
             return;
         }
         s.requestTerminate();
@@ -267,7 +266,7 @@ public final class BackendMain {
                 ch.writeFatalAndShutdown(BackendMessages.errorResponse(fatal));
             }
             sleep(5000);
-            ImmediateExit.now(0);
+            ProcessControl.exitNow(0);
         });
     }
 
@@ -314,7 +313,7 @@ public final class BackendMain {
             } catch (IOException ignored) {
                 // treated as EOF
             }
-            ImmediateExit.now(1);
+            ProcessControl.exitNow(1);
         });
     }
 
