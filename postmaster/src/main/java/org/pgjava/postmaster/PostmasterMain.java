@@ -12,6 +12,11 @@ import org.pgjava.postmaster.pool.BackendCommand;
 import org.pgjava.postmaster.pool.BackendPool;
 import org.pgjava.postmaster.pool.PoolConfig;
 import org.pgjava.postmaster.startup.BackendHandoff;
+import org.pgjava.postmaster.supervisor.AuxProcesses;
+import org.pgjava.postmaster.supervisor.ChildExit;
+import org.pgjava.postmaster.supervisor.ChildKind;
+import org.pgjava.postmaster.supervisor.ChildLauncher;
+import org.pgjava.postmaster.supervisor.ServerLifecycle;
 import org.pgjava.shmem.handoff.HandoffServer;
 import org.pgjava.shmem.handoff.HandoffSocketPath;
 import org.pgjava.shmem.os.LibC;
@@ -26,6 +31,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,19 +46,30 @@ import java.util.concurrent.TimeUnit;
  * (hba, authentication, role checks), and hands each client's socket to a backend JVM it supervises. It
  * starts backends by main-class name only and links against no backend code.
  *
- * <p>Start: settings (defaults, postgresql.conf, command line) → postmaster.pid → hand-off socket →
- * standby pool → listeners → status "ready". Signals (sun.misc.Signal; SIGQUIT belongs to the JVM):
+ * <p>Start: settings (defaults, postgresql.conf, command line) → postmaster.pid → [shared segment] →
+ * hand-off socket → listeners → status "ready" → standby pool → auxiliary processes (checkpointer,
+ * background writer) once the first standby is ready. Crash-restart: any child that exits by a signal or with a status PostgreSQL counts as a
+ * crash ({@link ChildExit}) makes the postmaster log it, tell every other child to quit (SIGUSR1), SIGKILL
+ * those still alive after {@link #CRASH_KILL_AFTER_SECONDS} s, and once all are gone rebuild shared memory
+ * and start again ({@link #crashRestart}; docs/postmaster/README.md has the whole sequence).
+ * Signals (sun.misc.Signal; SIGQUIT belongs to the JVM):
  * <ul>
  * <li>SIGHUP: reload postgresql.conf (reloadable settings) and pg_hba.conf, forward SIGHUP to backends;</li>
  * <li>SIGTERM: smart shutdown — no new clients, wait for sessions to end;</li>
  * <li>SIGINT: fast shutdown — no new clients, SIGTERM to backends (their clients get FATAL 57P01);</li>
  * <li>SIGUSR2: immediate shutdown (PostgreSQL uses SIGQUIT) — SIGKILL every backend and exit at once.</li>
  * </ul>
- * During any shutdown, new connections get FATAL 57P03 "the database system is shutting down".
- * Exit status: 0 after a shutdown, 1 when the server could not start.
+ * Smart and fast shutdown stop the backends first, then the background writer (SIGTERM), then the
+ * checkpointer (SIGUSR2) last, as PostgreSQL. During any shutdown, new connections get FATAL 57P03 "the
+ * database system is shutting down". Exit status: 0 after a shutdown, 1 when the server could not start
+ * or shut down after a crash because restart_after_crash is off.
  */
 public final class PostmasterMain {
     private static final Logger LOG = LoggerFactory.getLogger(PostmasterMain.class);
+    /** PostgreSQL's SIGKILL_CHILDREN_AFTER_SECS: children told to quit after a crash get SIGKILL after this. */
+    static final int CRASH_KILL_AFTER_SECONDS = 5;
+    /** The auxiliary processes start when the first standby is ready, or after this many seconds. */
+    static final int AUX_START_DELAY_SECONDS = 3;
 
     private final Path dataDir;
     private final List<String> commandLineSettings;
@@ -60,6 +77,18 @@ public final class PostmasterMain {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ExecutorService signalWorker = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("postmaster-signals").daemon().unstarted(r));
+    /** Runs crash-restarts, one at a time, off the process-exit threads. */
+    private final ExecutorService supervisor = Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("postmaster-supervisor").daemon().unstarted(r));
+    /**
+     * Held while the server changes phase (shutdown begins; reinitialization after a crash), so a shutdown
+     * request never interleaves with a restart half-done.
+     */
+    private final Object transitions = new Object();
+    private ServerLifecycle lifecycle;
+    private ChildLauncher launcher;
+    private AuxProcesses aux;
+    private volatile int exitStatus;
     private PostmasterState state;
     private PidFile pidFile;
     private HandoffServer handoffServer;
@@ -141,7 +170,7 @@ public final class PostmasterMain {
             return 1;
         }
         pm.awaitStop();
-        return 0;
+        return pm.exitStatus;
     }
 
     /**
@@ -202,21 +231,139 @@ public final class PostmasterMain {
         LOG.info("starting pgjava 0.1 (PostgreSQL 15 wire protocol) on {}-linux, Java {}",
                 System.getProperty("os.arch"), Runtime.version());
         state = new PostmasterState(dataDir, settings, random);
+        lifecycle = state.lifecycle();
+        createSharedMemory();
         Path socketPath = HandoffSocketPath.choose(dataDir, random);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         BackendCommand command = new BackendCommand(Path.of(java), System.getProperty("java.class.path"), dataDir,
                 commandLineSettings, socketPath, ProcessControl.pid());
-        pool = new BackendPool(command, poolConfig(settings), random);
+        launcher = new ChildLauncher();
+        pool = new BackendPool(command, poolConfig(settings), random, launcher);
+        pool.setExitObserver((pid, status, requested) -> onChildExit(ChildKind.BACKEND, pid, status, requested));
+        aux = new AuxProcesses(command, launcher, this::onChildExit);
         state.setPool(pool);
         handoffServer = HandoffServer.start(socketPath, pool);
         listeners = new ClientListeners(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
         listeners.open(settings.getString("listen_addresses"), port, settings.getString("unix_socket_directories"),
                 settings.getInt("unix_socket_permissions"), dataDir, state, new BackendHandoff(pool));
         installSignals();
+        // (issue 4: the startup process replays WAL here, before connections are accepted)
         pidFile.setStatus(PidFile.STATUS_READY);
+        lifecycle.markRunning();
         LOG.info("database system is ready to accept connections");
+        startAuxiliaryProcessesSoon();
         pool.replenish(); // after the listeners: starting JVMs would otherwise compete with our own start
         pool.prepareAotCache();
+    }
+
+    /**
+     * Starts the checkpointer and the background writer once the first standby backend is ready (at most
+     * {@link #AUX_START_DELAY_SECONDS} s from now). PostgreSQL starts them before its startup process; they
+     * have no work yet (storage, issue 4), and on a 2-core machine starting two more JVMs together with the
+     * standbys made the first accepted connection after a crash ~0.3–0.5 s later. When they get recovery
+     * work they must start before the startup process again.
+     */
+    private void startAuxiliaryProcessesSoon() {
+        pool.nextBackendReady().completeOnTimeout(null, AUX_START_DELAY_SECONDS, TimeUnit.SECONDS)
+                .thenRunAsync(() -> {
+                    synchronized (transitions) {
+                        if (lifecycle.phase() == ServerLifecycle.Phase.RUNNING) {
+                            aux.startAll();
+                        }
+                    }
+                }, supervisor);
+    }
+
+    /**
+     * THE PLACE WHERE THE POSTMASTER CREATES THE SHARED SEGMENT (issue 3, shmem/{segment,atomic,lock}, built
+     * separately): at start, before any child exists, so every child maps it. Nothing to create yet.
+     */
+    private void createSharedMemory() {
+        // shmem segment: create here (and record its key/id on postmaster.pid line 7)
+    }
+
+    /**
+     * THE PLACE WHERE THE SHARED SEGMENT IS REBUILT AFTER A CRASH: called with no child alive, before any
+     * child is started again (PostgreSQL: shmem_exit + reset_shared). Then (issue 4) the startup process runs
+     * recovery before connections are accepted. Nothing to rebuild yet.
+     */
+    private void reinitializeSharedMemory() {
+        // shmem segment: unmap/delete the old one and create a fresh one here, as createSharedMemory does
+    }
+
+    // ---- children's exits and crash-restart ----
+
+    /**
+     * Every child's exit (from a process-exit thread): the lifecycle decides what it means; a crash is
+     * logged here, at once, in PostgreSQL's words, and handled on the supervisor thread.
+     */
+    private void onChildExit(ChildKind kind, long pid, int status, boolean requested) {
+        switch (lifecycle.onChildExit(kind, status, requested)) {
+            case NORMAL -> {
+            }
+            case RESTART -> aux.start(kind);
+            case CRASH -> {
+                LOG.info("{}", ChildExit.describe(kind, pid, status));
+                LOG.info("terminating any other active server processes");
+                supervisor.execute(this::crashRestart);
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL's crash-restart: every other child is told to quit (backends send their client WARNING
+     * 57P02 and exit; auxiliary processes exit) — SIGUSR1, pgjava's SIGQUIT — and those still alive after
+     * {@link #CRASH_KILL_AFTER_SECONDS} get SIGKILL; new connections meanwhile get FATAL 57P03 "the
+     * database system is in recovery mode". Once no child is left: with restart_after_crash off the
+     * postmaster exits (status 1); during a shutdown the shutdown sequence finishes; otherwise "all server
+     * processes terminated; reinitializing", shared memory is rebuilt, auxiliary processes and standbys
+     * start again, and "database system is ready to accept connections". postmaster.pid says "ready"
+     * throughout, as PostgreSQL's does (its postmaster writes "starting" only at its first start, and
+     * "ready" again when the startup process finishes).
+     */
+    private void crashRestart() {
+        CompletableFuture<Void> gone = CompletableFuture.allOf(pool.quitForCrash(), aux.quitAll());
+        try {
+            gone.get(CRASH_KILL_AFTER_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.info("issuing SIGKILL to recalcitrant children");
+            pool.killAll();
+            aux.killAll();
+            gone.join();
+        } catch (Exception e) {
+            LOG.warn("waiting for children after a crash: {}", e.toString());
+            gone.join();
+        }
+        boolean restart = state.settings().getBool("restart_after_crash");
+        synchronized (transitions) {
+            switch (lifecycle.afterChildrenGone(restart)) {
+                case SHUTDOWN -> {
+                    // a shutdown request came meanwhile: its sequence sees every child gone and finishes
+                }
+                case EXIT_AFTER_CRASH -> {
+                    LOG.info("shutting down because restart_after_crash is off");
+                    listeners.closeListeners();
+                    listeners.shutdownLoops();
+                    handoffServer.close();
+                    deleteHandoffDirectory();
+                    pidFile.remove();
+                    LOG.info("database system is shut down"); // PostgreSQL logs it at every postmaster exit
+                    exitStatus = 1;
+                    stopped.countDown();
+                }
+                case REINITIALIZE -> {
+                    LOG.info("all server processes terminated; reinitializing");
+                    reinitializeSharedMemory();
+                    // (issue 4: the startup process runs crash recovery here, before connections are accepted)
+                    pool.resumeAfterCrash();
+                    pidFile.setStatus(PidFile.STATUS_READY);
+                    lifecycle.markRunning();
+                    LOG.info("database system is ready to accept connections");
+                    startAuxiliaryProcessesSoon();
+                    pool.replenish();
+                }
+            }
+        }
     }
 
     /** DIR/postmaster.opts, as PostgreSQL writes it: the command line, shown by pg_ctl status. */
@@ -275,22 +422,33 @@ public final class PostmasterMain {
         for (int pid : pool.announcedPids()) {
             ProcessControl.signal(pid, LibC.SIGHUP);
         }
+        for (int pid : aux.pids()) {
+            ProcessControl.signal(pid, LibC.SIGHUP);
+        }
     }
 
     private void shutdown(String mode) {
-        if (shutdownMode != null) {
-            if (mode.equals("fast") && shutdownMode.equals("smart")) {
-                shutdownMode = "fast"; // PostgreSQL lets a faster mode override a slower one
-                LOG.info("received fast shutdown request");
-                pool.shutdownFast();
+        CompletableFuture<Void> gone;
+        synchronized (transitions) {
+            if (!lifecycle.beginShutdown()) {
+                if (mode.equals("fast") && "smart".equals(shutdownMode)) {
+                    shutdownMode = "fast"; // PostgreSQL lets a faster mode override a slower one
+                    LOG.info("received fast shutdown request");
+                    pool.shutdownFast();
+                }
+                return;
             }
-            return;
+            shutdownMode = mode;
+            LOG.info("received {} shutdown request", mode);
+            aux.disable(); // no restarts from now on; the running ones stop after the backends
+            try {
+                pidFile.setStatus(PidFile.STATUS_STOPPING);
+            } catch (IllegalStateException e) {
+                // e.g. the data directory was removed under us: still shut down
+                LOG.warn("{}", e.getMessage());
+            }
+            gone = mode.equals("smart") ? pool.shutdownSmart() : pool.shutdownFast();
         }
-        shutdownMode = mode;
-        LOG.info("received {} shutdown request", mode);
-        state.beginShutdown();
-        pidFile.setStatus(PidFile.STATUS_STOPPING);
-        var gone = mode.equals("smart") ? pool.shutdownSmart() : pool.shutdownFast();
         if (mode.equals("fast")) {
             LOG.info("aborting any active transactions");
         }
@@ -309,14 +467,28 @@ public final class PostmasterMain {
                 break;
             }
         }
+        stopAuxiliaryProcesses();
         finishShutdown();
+    }
+
+    /** PostgreSQL's order once the backends are gone: the background writer, then the checkpointer last. */
+    private void stopAuxiliaryProcesses() {
+        for (ChildKind kind : List.of(ChildKind.BACKGROUND_WRITER, ChildKind.CHECKPOINTER)) {
+            try {
+                aux.stop(kind).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.info("{} did not exit in time; killing it", kind.logName());
+                aux.killAll();
+            }
+        }
     }
 
     private void immediateShutdown() {
         LOG.info("received immediate shutdown request");
         shutdownMode = "immediate";
-        state.beginShutdown();
+        lifecycle.beginShutdown();
         pool.killAll();
+        aux.killAll();
         try {
             listeners.closeListeners();
             handoffServer.close();
@@ -360,6 +532,9 @@ public final class PostmasterMain {
     private void cleanupAfterFailedStart() {
         if (pool != null) {
             pool.killAll();
+        }
+        if (aux != null) {
+            aux.killAll();
         }
         if (listeners != null) {
             listeners.closeListeners();

@@ -9,6 +9,7 @@ import org.pgjava.conf.hba.HbaRule;
 import org.pgjava.postmaster.pool.BackendPool;
 import org.pgjava.postmaster.pool.ConnectionSlots;
 import org.pgjava.postmaster.startup.StartupPolicy;
+import org.pgjava.postmaster.supervisor.ServerLifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ import java.util.List;
 /**
  * The postmaster's configuration as connections see it: settings and pg_hba.conf rules (replaced as a
  * whole on SIGHUP), role/database data (re-read when the role file's modification time changes, as
- * PostgreSQL before 9.0 re-read its flat auth file), connection slots, cancel routing, shutdown flag.
+ * PostgreSQL before 9.0 re-read its flat auth file), connection slots, cancel routing, and whether new
+ * connections are refused now (the {@link ServerLifecycle}: starting, crash recovery, shutdown).
  * Created by {@link PostmasterMain}. Thread-safety: snapshots are volatile references to objects nobody
  * mutates after publication; {@link #authData()} is synchronized.
  */
@@ -35,7 +37,7 @@ public final class PostmasterState implements StartupPolicy {
     private volatile Settings settings;
     private volatile List<HbaRule> hbaRules;
     private volatile BackendPool pool;
-    private volatile boolean shuttingDown;
+    private final ServerLifecycle lifecycle = new ServerLifecycle();
     private final byte[] mockAuthNonce;
     private AuthData authData;
     private FileTime authStamp;
@@ -72,8 +74,9 @@ public final class PostmasterState implements StartupPolicy {
         }
     }
 
-    void beginShutdown() {
-        shuttingDown = true;
+    /** The postmaster's state machine (start, run, crash-restart, shutdown). */
+    ServerLifecycle lifecycle() {
+        return lifecycle;
     }
 
     @Override
@@ -116,7 +119,12 @@ public final class PostmasterState implements StartupPolicy {
 
     @Override
     public boolean shuttingDown() {
-        return shuttingDown;
+        return lifecycle.phase() == ServerLifecycle.Phase.SHUTTING_DOWN;
+    }
+
+    @Override
+    public String connectionRefusal() {
+        return lifecycle.connectionRefusal();
     }
 
     @Override

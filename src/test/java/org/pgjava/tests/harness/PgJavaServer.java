@@ -302,6 +302,26 @@ public final class PgJavaServer implements AutoCloseable {
         return s;
     }
 
+    /** The pid of the postmaster's child whose process title is exactly title (e.g. "pgjava: checkpointer"), if any. */
+    public Optional<Long> childWithTitle(String title) {
+        for (ProcessHandle h : children()) {
+            if (commandLine(h.pid()).equals(title)) {
+                return Optional.of(h.pid());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Line 8 of postmaster.pid, trimmed ("starting", "ready", "stopping"); "" when the file is gone. */
+    public String pidFileStatus() {
+        try {
+            List<String> l = Files.readAllLines(dataDir.resolve("postmaster.pid"));
+            return l.size() >= 8 ? l.get(7).trim() : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** The process title/command line of a process, as ps shows it ("" if gone). */
     public static String commandLine(long pid) {
         try {

@@ -13,10 +13,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.pgjava.tests.harness.PgJavaServer;
+import org.pgjava.tests.harness.PgJavaServerExtension;
 
 /**
  * Stopping a running statement: the protocol CancelRequest routed by the postmaster (pgjdbc's
@@ -24,19 +24,10 @@ import org.pgjava.tests.harness.PgJavaServer;
  * which must do nothing. Bounds are generous: latency is measured by bench/, not asserted here.
  */
 class CancelTest {
-    static PgJavaServer server;
+    @RegisterExtension
+    static final PgJavaServerExtension db = new PgJavaServerExtension(PgJavaServer.options());
 
-    @BeforeAll
-    static void start() {
-        server = PgJavaServer.start(PgJavaServer.options());
-    }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private static int pid(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
@@ -47,7 +38,7 @@ class CancelTest {
 
     @Test
     void jdbcCancelStopsASleepingStatement() throws Exception {
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.server().connect(); Statement s = c.createStatement()) {
             CompletableFuture<Void> canceller = CompletableFuture.runAsync(() -> {
                 try {
                     Thread.sleep(500);
@@ -71,7 +62,7 @@ class CancelTest {
 
     @Test
     void queryTimeoutAndStatementTimeout() throws Exception {
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.server().connect(); Statement s = c.createStatement()) {
             s.setQueryTimeout(1);
             SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT pg_sleep(20)"));
             assertEquals("57014", e.getSQLState());
@@ -84,14 +75,14 @@ class CancelTest {
                 assertTrue(rs.next(), "a statement shorter than the timeout completes");
             }
         }
-        PgJavaServer.ProcessResult r = server.psql("-c", "SET statement_timeout = 200", "-c", "SELECT pg_sleep(20)");
+        PgJavaServer.ProcessResult r = db.server().psql("-c", "SET statement_timeout = 200", "-c", "SELECT pg_sleep(20)");
         assertEquals(1, r.exitCode(), r.all());
         assertTrue(r.stderr().contains("canceling statement due to statement timeout"), r.stderr());
     }
 
     @Test
     void idleTimeoutsEndTheSession() throws Exception {
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.server().connect(); Statement s = c.createStatement()) {
             s.execute("SET idle_in_transaction_session_timeout = 300");
             c.setAutoCommit(false);
             s.executeQuery("SELECT 1").close();   // now idle in transaction
@@ -100,13 +91,13 @@ class CancelTest {
             assertEquals("25P03", e.getSQLState(), e.getMessage());
             assertTrue(e.getMessage().contains("terminating connection due to idle-in-transaction timeout"));
         }
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.server().connect(); Statement s = c.createStatement()) {
             s.execute("SET idle_session_timeout = 300");
             Thread.sleep(1200);
             SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT 2"));
             assertEquals("57P05", e.getSQLState(), e.getMessage());
         }
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.server().connect(); Statement s = c.createStatement()) {
             s.execute("SET idle_in_transaction_session_timeout = 300");
             Thread.sleep(600);   // idle outside a transaction block: that timeout does not apply
             try (ResultSet rs = s.executeQuery("SELECT 3")) {
@@ -117,12 +108,12 @@ class CancelTest {
 
     @Test
     void cancelRequestWithWrongKeyDoesNothing() throws Exception {
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.server().connect(); Statement s = c.createStatement()) {
             int backend = pid(c);
             CompletableFuture<Void> bogus = CompletableFuture.runAsync(() -> {
                 try {
                     Thread.sleep(300);
-                    try (Socket sock = new Socket(server.host(), server.port())) {
+                    try (Socket sock = new Socket(db.server().host(), db.server().port())) {
                         OutputStream out = sock.getOutputStream();
                         out.write(ByteBuffer.allocate(16).putInt(16).putInt(80877102).putInt(backend)
                                 .putInt(0x5eadbeef).array());

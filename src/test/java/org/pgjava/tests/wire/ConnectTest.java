@@ -6,31 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.pgjava.tests.harness.PgJavaServer;
+import org.pgjava.tests.harness.PgJavaServerExtension;
 import org.pgjava.tests.harness.PgJavaServer.ProcessResult;
 
-/** psql and pgjdbc connect over TCP and the Unix socket and see a PostgreSQL 15 server. */
+/** psql and pgjdbc connect over TCP and the Unix socket and see a PostgreSQL 15 db.server(). */
 class ConnectTest {
-    static PgJavaServer server;
+    @RegisterExtension
+    static final PgJavaServerExtension db = new PgJavaServerExtension(PgJavaServer.options());
 
-    @BeforeAll
-    static void start() {
-        server = PgJavaServer.start(PgJavaServer.options());
-    }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void psqlOverTcp() {
-        ProcessResult r = server.psql("-c", "SELECT 1");
+        ProcessResult r = db.server().psql("-c", "SELECT 1");
         assertEquals(0, r.exitCode(), r.all());
         assertEquals("1", r.stdout().trim());
     }
@@ -38,7 +29,7 @@ class ConnectTest {
     @Test
     void psqlOverUnixSocket() {
         ProcessResult r = PgJavaServer.run(java.util.List.of("psql", "-X", "-A", "-t", "-h",
-                server.socketDir().toString(), "-p", String.valueOf(server.port()), "-U", "postgres", "-d",
+                db.server().socketDir().toString(), "-p", String.valueOf(db.server().port()), "-U", "postgres", "-d",
                 "postgres", "-c", "SELECT 40 + 2"), PgJavaServer.psqlEnv(null), java.time.Duration.ofSeconds(60));
         assertEquals(0, r.exitCode(), r.all());
         assertEquals("42", r.stdout().trim());
@@ -46,7 +37,7 @@ class ConnectTest {
 
     @Test
     void psqlSeesServerVersion15AndSettings() {
-        ProcessResult r = server.psql("-c", "SHOW server_version", "-c", "SHOW integer_datetimes",
+        ProcessResult r = db.server().psql("-c", "SHOW server_version", "-c", "SHOW integer_datetimes",
                 "-c", "SELECT current_user, current_database()");
         assertEquals(0, r.exitCode(), r.all());
         String[] lines = r.stdout().trim().split("\n");
@@ -57,10 +48,10 @@ class ConnectTest {
 
     @Test
     void psqlMultipleStatementsAndErrors() {
-        ProcessResult r = server.psql("-c", "SELECT 1; SELECT 2");
+        ProcessResult r = db.server().psql("-c", "SELECT 1; SELECT 2");
         assertEquals(0, r.exitCode(), r.all());
         assertEquals("1\n2", r.stdout().trim(), "psql 15 -c prints every statement's result");
-        ProcessResult bad = server.psql("-v", "VERBOSITY=verbose", "-c", "SELEC 1");
+        ProcessResult bad = db.server().psql("-v", "VERBOSITY=verbose", "-c", "SELEC 1");
         assertEquals(1, bad.exitCode(), bad.all());
         assertTrue(bad.stderr().contains("42601"), bad.stderr());
         assertTrue(bad.stderr().contains("syntax error at or near \"SELEC\""), bad.stderr());
@@ -68,7 +59,7 @@ class ConnectTest {
 
     @Test
     void jdbcConnectsAndQueries() throws Exception {
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.server().connect(); Statement s = c.createStatement()) {
             assertTrue(c.getMetaData().getDatabaseProductVersion().startsWith("15."));
             try (ResultSet rs = s.executeQuery("SELECT 1 + 1 AS two, 'x' || 'y' AS xy, 2.50::numeric * 2 AS n")) {
                 assertTrue(rs.next());
@@ -88,7 +79,7 @@ class ConnectTest {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("user", "postgres");
         p.setProperty("socketFactory", "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg");
-        p.setProperty("socketFactoryArg", server.socketDir().resolve(".s.PGSQL." + server.port()).toString());
+        p.setProperty("socketFactoryArg", db.server().socketDir().resolve(".s.PGSQL." + db.server().port()).toString());
         try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://localhost/postgres", p);
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 'unix'")) {
             assertTrue(rs.next());
@@ -98,7 +89,7 @@ class ConnectTest {
 
     @Test
     void jdbcTransactionsAndSet() throws Exception {
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.server().connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("SET application_name = 'wire-test'");
             try (ResultSet rs = s.executeQuery("SHOW application_name")) {

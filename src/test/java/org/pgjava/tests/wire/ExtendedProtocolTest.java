@@ -16,10 +16,10 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.pgjava.tests.harness.PgJavaServer;
+import org.pgjava.tests.harness.PgJavaServerExtension;
 import org.postgresql.PGStatement;
 
 /**
@@ -28,23 +28,14 @@ import org.postgresql.PGStatement;
  * setFetchSize; skip-to-Sync after an error.
  */
 class ExtendedProtocolTest {
-    static PgJavaServer server;
+    @RegisterExtension
+    static final PgJavaServerExtension db = new PgJavaServerExtension(PgJavaServer.options());
 
-    @BeforeAll
-    static void start() {
-        server = PgJavaServer.start(PgJavaServer.options());
-    }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void preparedStatementPastThresholdUsesServerPrepareAndBinary() throws Exception {
-        try (Connection c = server.connect();
+        try (Connection c = db.server().connect();
              PreparedStatement ps = c.prepareStatement(
                      "SELECT ?::int4 + 1 AS a, ?::text || '!' AS b, ?::int8 * 2 AS c, ?::numeric / 4 AS d, "
                              + "?::float8 AS e, ?::bool AS f")) {
@@ -73,7 +64,7 @@ class ExtendedProtocolTest {
 
     @Test
     void nullParametersAndResults() throws Exception {
-        try (Connection c = server.connect();
+        try (Connection c = db.server().connect();
              PreparedStatement ps = c.prepareStatement("SELECT ?::int4 AS n, coalesce(?::text, 'dflt') AS t")) {
             ps.setNull(1, Types.INTEGER);
             ps.setNull(2, Types.VARCHAR);
@@ -87,7 +78,7 @@ class ExtendedProtocolTest {
 
     @Test
     void fetchSizeSuspendsThePortal() throws Exception {
-        try (Connection c = server.connect()) {
+        try (Connection c = db.server().connect()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.setFetchSize(2);
@@ -105,7 +96,7 @@ class ExtendedProtocolTest {
 
     @Test
     void errorSkipsToSyncAndTheConnectionRecovers() throws Exception {
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.server().connect(); Statement s = c.createStatement()) {
             SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT 1 / 0"));
             assertEquals("22012", e.getSQLState());
             try (ResultSet rs = s.executeQuery("SELECT 5")) {
@@ -126,7 +117,7 @@ class ExtendedProtocolTest {
 
     @Test
     void batchOfPipelinedStatements() throws Exception {
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.server().connect(); Statement s = c.createStatement()) {
             s.addBatch("SET application_name = 'b1'");
             s.addBatch("SET extra_float_digits = 2");
             s.addBatch("SET application_name = 'b2'");
@@ -144,7 +135,7 @@ class ExtendedProtocolTest {
         Properties p = new Properties();
         p.setProperty("user", "postgres");
         p.setProperty("preferQueryMode", "simple");
-        try (Connection c = java.sql.DriverManager.getConnection(server.jdbcUrl("postgres"), p);
+        try (Connection c = java.sql.DriverManager.getConnection(db.server().jdbcUrl("postgres"), p);
              PreparedStatement ps = c.prepareStatement("SELECT ? || '-' || ?")) {
             ps.setString(1, "it's");
             ps.setInt(2, 7);

@@ -23,6 +23,8 @@ import org.pgjava.tests.harness.PgJavaServer.ProcessResult;
  * dying with the postmaster, and backend reuse with full session reset.
  */
 class LifecycleTest {
+    /** The auxiliary processes, which are children of the postmaster but not backends. */
+    private static final java.util.Set<String> AUX_TITLES = java.util.Set.of("pgjava: checkpointer", "pgjava: background writer");
 
     private static int pid(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
@@ -154,7 +156,8 @@ class LifecycleTest {
                 }
             }
             java.util.function.Supplier<List<Long>> backends = () -> server.childPids().stream()
-                    .filter(p -> PgJavaServer.commandLine(p).startsWith("pgjava:")).toList();
+                    .filter(p -> PgJavaServer.commandLine(p).startsWith("pgjava:")
+                            && !AUX_TITLES.contains(PgJavaServer.commandLine(p))).toList();
             assertTrue(PgJavaServer.waitFor(() -> backends.get().size() <= 2, Duration.ofSeconds(20)),
                     "after backend_idle_timeout only standby_backends reused + standby_backends fresh remain: "
                             + backends.get().stream().map(PgJavaServer::commandLine).toList());

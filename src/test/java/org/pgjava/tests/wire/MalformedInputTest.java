@@ -26,7 +26,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.pgjava.tests.harness.PgJavaServer;
+import org.pgjava.tests.harness.PgJavaServerExtension;
 
 /**
  * Bad input on the wire — random bytes, truncated and huge lengths, unknown message types, clients that
@@ -34,22 +36,20 @@ import org.pgjava.tests.harness.PgJavaServer;
  * serving.
  */
 class MalformedInputTest {
-    static PgJavaServer server;
+    @RegisterExtension
+    static final PgJavaServerExtension db =
+            new PgJavaServerExtension(PgJavaServer.options().set("authentication_timeout", "2s"));
     static Connection bystander;
 
     @BeforeAll
     static void start() throws Exception {
-        server = PgJavaServer.start(PgJavaServer.options().set("authentication_timeout", "2s"));
-        bystander = server.connect();
+        bystander = db.server().connect();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (bystander != null) {
             bystander.close();
-        }
-        if (server != null) {
-            server.close();
         }
     }
 
@@ -60,13 +60,13 @@ class MalformedInputTest {
             assertTrue(rs.next());
             assertEquals(42, rs.getInt(1));
         }
-        PgJavaServer.ProcessResult r = server.psql("-c", "SELECT 'still here'");
-        assertEquals(0, r.exitCode(), r.all() + "\n--- log ---\n" + server.log());
+        PgJavaServer.ProcessResult r = db.server().psql("-c", "SELECT 'still here'");
+        assertEquals(0, r.exitCode(), r.all() + "\n--- log ---\n" + db.server().log());
         assertEquals("still here", r.stdout().trim());
     }
 
     private static Socket open() throws IOException {
-        Socket s = new Socket(server.host(), server.port());
+        Socket s = new Socket(db.server().host(), db.server().port());
         s.setSoTimeout(15_000);
         return s;
     }

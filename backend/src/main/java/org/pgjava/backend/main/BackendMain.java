@@ -40,7 +40,10 @@ import java.util.List;
  * <p>Signals: SIGTERM ends the session with FATAL 57P01 "terminating connection due to administrator
  * command" (via PostgresMain's terminate flag; a session idle in a read gets the message written and its
  * socket shut down) and exits; SIGINT asks the running statement to cancel; SIGHUP makes the next session
- * use re-read settings. Process title: "pgjava: backend starting" until READY, "pgjava: standby backend" while waiting,
+ * use re-read settings; SIGUSR1 is pgjava's SIGQUIT (the JVM owns SIGQUIT), sent by the postmaster's
+ * crash-restart: the client gets PostgreSQL's WARNING 57P02 "terminating connection because of crash of
+ * another server process" (with its DETAIL and HINT), its socket is shut down, and the process exits at
+ * once with status 2 (PostgreSQL's quickdie) — no cleanup, since shared memory may be corrupt. Process title: "pgjava: backend starting" until READY, "pgjava: standby backend" while waiting,
  * "pgjava: USER DB HOST(PORT) ACTIVITY" or "pgjava: USER DB [local] ACTIVITY" while serving.
  * Exit status 0 for every orderly exit; 1 when the backend cannot start. {@code --aot-training} runs only
  * the warm-up and exits (the postmaster's AOT-cache training run).
@@ -50,6 +53,8 @@ public final class BackendMain {
     private static final String STARTING_TITLE = "pgjava: backend starting";
     private static final String STANDBY_TITLE = "pgjava: standby backend";
     private static final int WARM_UP_ROUNDS = 40;
+    /** How long the SIGUSR1 path waits for the warning to be written before it exits regardless. */
+    private static final long CRASH_WARNING_WRITE_MILLIS = 1000;
 
     private final Path dataDir;
     private final List<String> commandLineSettings;
@@ -61,6 +66,7 @@ public final class BackendMain {
     private volatile PostgresMain session;
     private volatile SocketClientChannel sessionChannel;
     private volatile String activity = "";
+    private final byte[] crashWarning = BackendMessages.noticeResponse(crashWarning());
 
     private BackendMain(Path dataDir, List<String> commandLineSettings) {
         this.dataDir = dataDir;
@@ -94,7 +100,11 @@ public final class BackendMain {
             LOG.error("backend process failed: {}", t.toString(), t);
             status = 1;
         }
-        System.exit(status);
+        if (training) {
+            System.exit(status); // the JVM writes the AOT cache during an orderly exit
+        }
+        // System.exit/halt would wait ~300 ms for the threads blocked in native code (see ProcessControl.exitNow)
+        ProcessControl.exitNow(status);
     }
 
     private int run() throws IOException {
@@ -102,6 +112,7 @@ public final class BackendMain {
         if (!ProcessControl.dieWithParent(postmasterPid)) {
             return 1; // the postmaster died before we could ask to die with it
         }
+        ProcessControl.pid(); // binds libc (LibC) now, so a signal handler never triggers class loading
         startStdinWatchdog();
         title.setTitle(STARTING_TITLE);
         settings = loadSettings();
@@ -191,9 +202,10 @@ public final class BackendMain {
     }
 
     private void installSignals() {
-        for (int sig : new int[]{LibC.SIGHUP, LibC.SIGTERM, LibC.SIGINT}) {
+        for (int sig : new int[]{LibC.SIGHUP, LibC.SIGTERM, LibC.SIGINT, LibC.SIGUSR1}) {
             ProcessControl.resetToDefault(sig);
         }
+        Signal.handle(new Signal("USR1"), sig -> quitForCrash());
         Signal.handle(new Signal("TERM"), sig -> onTerminate());
         Signal.handle(new Signal("INT"), sig -> {
             PostgresMain s = session;
@@ -204,12 +216,41 @@ public final class BackendMain {
         Signal.handle(new Signal("HUP"), sig -> reloadPending = true);
     }
 
+    /**
+     * PostgreSQL 15's quickdie message (WARNING_CLIENT_ONLY: to the client, not to the server log), sent
+     * as a NoticeResponse before the connection closes.
+     */
+    static PgException crashWarning() {
+        return new PgException(org.pgjava.conf.errors.Severity.WARNING, SqlState.CRASH_SHUTDOWN,
+                "terminating connection because of crash of another server process")
+                .withDetail("The postmaster has commanded this server process to roll back the current transaction"
+                        + " and exit, because another server process exited abnormally and possibly corrupted"
+                        + " shared memory.")
+                .withHint("In a moment you should be able to reconnect to the database and repeat your command.");
+    }
+
+    /** SIGUSR1 from the postmaster's crash-restart: warn the client, exit at once with status 2. */
+    private void quitForCrash() {
+        terminating = true;
+        SocketClientChannel ch = sessionChannel;
+        if (ch != null) {
+            // the session thread may hold the channel (a write to a slow client): never wait for it long
+            Thread w = Thread.ofPlatform().daemon().name("crash-warning").start(() -> ch.writeFatalAndShutdown(crashWarning));
+            try {
+                w.join(CRASH_WARNING_WRITE_MILLIS);
+            } catch (InterruptedException ignored) {
+                // exit anyway
+            }
+        }
+        ProcessControl.exitNow(2);
+    }
+
     private void onTerminate() {
         terminating = true;
         PostgresMain s = session;
         SocketClientChannel ch = sessionChannel;
         if (s == null || ch == null) {
-            Runtime.getRuntime().halt(0); // idle standby: nothing to clean up
+            ProcessControl.exitNow(0); // idle standby: nothing to clean up
             return;
         }
         s.requestTerminate();
@@ -225,7 +266,7 @@ public final class BackendMain {
                 ch.writeFatalAndShutdown(BackendMessages.errorResponse(fatal));
             }
             sleep(5000);
-            Runtime.getRuntime().halt(0);
+            ProcessControl.exitNow(0);
         });
     }
 
@@ -272,7 +313,7 @@ public final class BackendMain {
             } catch (IOException ignored) {
                 // treated as EOF
             }
-            Runtime.getRuntime().halt(1);
+            ProcessControl.exitNow(1);
         });
     }
 

@@ -78,7 +78,8 @@ public final class SocketClientChannel implements ClientChannel {
     }
 
     /**
-     * For SIGTERM while the session is idle in a blocking read: sends one message (an ErrorResponse) and
+     * For SIGTERM while the session is idle in a blocking read (FATAL 57P01), and for the crash quit (WARNING
+     * 57P02): sends one message (an ErrorResponse or NoticeResponse) and
      * shuts the socket down both ways, so the session's read returns end of stream and the client sees FIN.
      * Errors are ignored (the client may be gone).
      */

@@ -2,6 +2,7 @@ package org.pgjava.postmaster.pool;
 
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.SqlState;
+import org.pgjava.postmaster.supervisor.ChildLauncher;
 import org.pgjava.shmem.handoff.BackendLink;
 import org.pgjava.shmem.handoff.HandoffServer;
 import org.pgjava.shmem.os.LibC;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * thread, so PR_SET_PDEATHSIG in the children refers to a thread that lives as long as the postmaster),
  * keeps {@code standby_backends} fresh ones waiting, lends a backend to a connection about to hand off
  * its socket ({@link #acquire}), takes it back when its client is done (reuse for the same database, or
- * exit), reaps exited children and logs abnormal exits as PostgreSQL does, routes cancel requests, and
- * runs the backend side of the shutdown modes.
+ * exit), reaps exited children and reports every exit to the {@link ExitObserver} (the postmaster decides
+ * whether it is a crash), routes cancel requests, and runs the backend side of the shutdown modes and of
+ * crash-restart ({@link #quitForCrash()}, {@link #resumeAfterCrash()}).
  *
  * <p>Rules: a backend serves one client at a time; a fresh standby has no database; a reused backend
  * serves only clients of the database it served before; a backend that reports "not reusable", or has
@@ -48,13 +49,10 @@ public final class BackendPool implements HandoffServer.Listener {
     private final BackendCommand command;
     private final BackendAotCache aotCache;
     private final SecureRandom random;
-    /**
-     * Work for the launcher thread. The thread never ends while the postmaster lives: PR_SET_PDEATHSIG in
-     * a child fires when the <em>thread</em> that forked it exits, so a pool thread that retires (or dies
-     * of an exception) would SIGKILL every backend it had started.
-     */
-    private final LinkedBlockingQueue<Runnable> launches = new LinkedBlockingQueue<>();
+    /** The postmaster's one long-lived launcher thread (see {@link ChildLauncher} for why only one). */
+    private final ChildLauncher launches;
     private volatile PoolConfig config;
+    private volatile ExitObserver exitObserver = (pid, status, requested) -> { };
 
     private final Map<String, BackendProcess> byToken = new HashMap<>();
     private final Map<BackendLink, BackendProcess> byLink = new HashMap<>();
@@ -65,19 +63,35 @@ public final class BackendPool implements HandoffServer.Listener {
     private int launchesInFlight;
     private int consecutiveStartFailures;
     private boolean stopping;
+    /** Why acquire fails while stopping: shutting down (57P03) or in recovery mode after a crash (57P03). */
+    private String refusal = "the database system is shutting down";
     private boolean aotBroken;
-    private final CompletableFuture<Void> allGone = new CompletableFuture<>();
+    private CompletableFuture<Void> allGone = new CompletableFuture<>();
+    private CompletableFuture<Void> nextReady = new CompletableFuture<>();
+
+    /** Told of every backend's exit, from a process-exit thread, outside the pool's lock. */
+    public interface ExitObserver {
+        /**
+         * @param pid       the backend's pid
+         * @param status    {@link Process#exitValue()} (128 + N for a death by signal N)
+         * @param requested whether the postmaster asked it to exit or killed it (shutdown, quit, discard)
+         */
+        void backendExited(long pid, int status, boolean requested);
+    }
 
     private record Waiter(int databaseOid, CompletableFuture<BackendProcess> future) {
     }
 
-    /** Creates an empty pool; call {@link #replenish()} once the hand-off server runs. */
-    public BackendPool(BackendCommand command, PoolConfig config, SecureRandom random) {
+    /**
+     * Creates an empty pool; call {@link #replenish()} once the hand-off server runs.
+     * @param launcher the postmaster's child-launcher thread (every backend is started on it)
+     */
+    public BackendPool(BackendCommand command, PoolConfig config, SecureRandom random, ChildLauncher launcher) {
         this.command = command;
         this.config = config;
         this.random = random;
+        this.launches = launcher;
         this.aotCache = BackendAotCache.locate(command.classPath());
-        Thread.ofPlatform().name("backend-launcher").daemon().start(this::launcherLoop);
         Thread.ofPlatform().name("backend-idle-trimmer").daemon().start(this::trimmerLoop);
     }
 
@@ -122,14 +136,22 @@ public final class BackendPool implements HandoffServer.Listener {
         return retired.size();
     }
 
-    private void launcherLoop() {
-        while (true) {
-            try {
-                launches.take().run();
-            } catch (Throwable t) {
-                LOG.error("backend launcher: {}", t.toString());
-            }
+    /**
+     * A future completed when the next backend announces itself READY (or already completed by one that
+     * announced itself since the last call that returned a completed future — i.e. it never misses one).
+     */
+    public synchronized CompletableFuture<Void> nextBackendReady() {
+        CompletableFuture<Void> f = nextReady;
+        if (f.isDone()) {
+            nextReady = new CompletableFuture<>();
+            f = nextReady;
         }
+        return f;
+    }
+
+    /** Sets who is told of backend exits (the postmaster's crash supervision). */
+    public void setExitObserver(ExitObserver observer) {
+        this.exitObserver = observer;
     }
 
     /** Applies reloaded settings and starts or stops standbys to match. */
@@ -165,7 +187,7 @@ public final class BackendPool implements HandoffServer.Listener {
         if (aotCache == null || userManagesAot()) {
             return;
         }
-        launches.add(() -> {
+        launches.submit(() -> {
             if (!stopping) {
                 aotCache.refreshIfStale(command, config.jvmOptions());
             }
@@ -194,7 +216,7 @@ public final class BackendPool implements HandoffServer.Listener {
         BackendProcess b;
         synchronized (this) {
             if (stopping) {
-                f.completeExceptionally(shuttingDown());
+                f.completeExceptionally(refusedNow());
                 return f;
             }
             b = takeIdle(databaseOid);
@@ -247,6 +269,7 @@ public final class BackendPool implements HandoffServer.Listener {
     public void discard(BackendProcess b) {
         synchronized (this) {
             b.state = BackendProcess.State.EXITING;
+            b.signalled = true;
         }
         b.process.destroyForcibly();
     }
@@ -298,7 +321,7 @@ public final class BackendPool implements HandoffServer.Listener {
             launchesInFlight += toLaunch;
         }
         for (int i = 0; i < toLaunch; i++) {
-            launches.add(this::launchOne);
+            launches.submit(this::launchOne);
         }
     }
 
@@ -363,6 +386,7 @@ public final class BackendPool implements HandoffServer.Listener {
     public void onReady(BackendLink link, int pid, String token) {
         CompletableFuture<BackendProcess> give = null;
         BackendProcess b;
+        CompletableFuture<Void> announced;
         synchronized (this) {
             b = byToken.get(token);
             if (b == null || b.pid() != pid || b.state != BackendProcess.State.STARTING) {
@@ -371,6 +395,7 @@ public final class BackendPool implements HandoffServer.Listener {
                 return;
             }
             consecutiveStartFailures = 0;
+            announced = nextReady;
             b.link = link;
             byLink.put(link, b);
             LOG.debug("backend process (PID {}) ready after {} ms", pid,
@@ -382,6 +407,7 @@ public final class BackendPool implements HandoffServer.Listener {
                 offerIdle(b);
             }
         }
+        announced.complete(null); // outside the lock: dependent actions may take other locks
         if (b.state == BackendProcess.State.EXITING) {
             link.requestExit();
         }
@@ -460,15 +486,8 @@ public final class BackendPool implements HandoffServer.Listener {
         if (b.link != null) {
             b.link.close();
         }
-        boolean expected = status == 0 || (b.signalled && was != BackendProcess.State.ACTIVE);
-        if (!expected || (status != 0 && was == BackendProcess.State.ACTIVE)) {
-            if (status > 128 && status < 128 + 65) {
-                int sig = status - 128;
-                LOG.info("server process (PID {}) was terminated by signal {}: {}", b.pid(), sig, signalName(sig));
-            } else if (status != 0) {
-                LOG.info("server process (PID {}) exited with exit code {}", b.pid(), status);
-            }
-        }
+        LOG.debug("backend process (PID {}) exited with status {} in state {}", b.pid(), status, was);
+        exitObserver.backendExited(b.pid(), status, b.signalled);
         if (was == BackendProcess.State.STARTING && status != 0 && !b.signalled) {
             LOG.info("backend process (PID {}) failed during startup", b.pid());
             failWaitersAfterRepeatedStartFailures();
@@ -505,7 +524,7 @@ public final class BackendPool implements HandoffServer.Listener {
     public CompletableFuture<Void> shutdownSmart() {
         List<BackendProcess> idle = beginStopping();
         idle.forEach(b -> b.link.requestExit());
-        return allGone;
+        return allGoneFuture();
     }
 
     /**
@@ -528,7 +547,7 @@ public final class BackendPool implements HandoffServer.Listener {
                 ProcessControl.signal(b.pid(), LibC.SIGTERM);
             }
         }
-        return allGone;
+        return allGoneFuture();
     }
 
     /** Immediate shutdown: SIGKILL to every backend, now. */
@@ -549,6 +568,7 @@ public final class BackendPool implements HandoffServer.Listener {
         List<BackendProcess> idle = new ArrayList<>();
         synchronized (this) {
             stopping = true;
+            refusal = "the database system is shutting down";
             failed = new ArrayList<>(waiters);
             waiters.clear();
             for (BackendProcess b : all) {
@@ -562,8 +582,68 @@ public final class BackendPool implements HandoffServer.Listener {
             reusable.clear();
             checkAllGone();
         }
-        failed.forEach(w -> w.future().completeExceptionally(shuttingDown()));
+        failed.forEach(w -> w.future().completeExceptionally(refusedNow()));
         return idle;
+    }
+
+    /**
+     * Crash: every backend must quit at once because shared memory may be corrupt. No new hand-offs
+     * (clients waiting for a backend, and later ones, get FATAL 57P03 "the database system is in recovery
+     * mode"); every announced backend gets SIGUSR1 (pgjava's SIGQUIT substitute: its client receives
+     * WARNING 57P02 and the backend exits at once); starting ones are killed.
+     * @return a future completed when every backend process has exited
+     */
+    public CompletableFuture<Void> quitForCrash() {
+        List<Waiter> failed;
+        List<BackendProcess> everyone;
+        CompletableFuture<Void> gone;
+        synchronized (this) {
+            stopping = true;
+            refusal = "the database system is in recovery mode";
+            failed = new ArrayList<>(waiters);
+            waiters.clear();
+            fresh.clear();
+            reusable.clear();
+            everyone = new ArrayList<>(all);
+            for (BackendProcess b : everyone) {
+                b.signalled = true;
+                if (b.state != BackendProcess.State.STARTING) {
+                    b.state = BackendProcess.State.EXITING;
+                }
+            }
+            gone = allGone;
+            checkAllGone();
+        }
+        failed.forEach(w -> w.future().completeExceptionally(refusedNow()));
+        for (BackendProcess b : everyone) {
+            if (b.state == BackendProcess.State.STARTING) {
+                b.process.destroyForcibly();
+            } else {
+                ProcessControl.signal(b.pid(), LibC.SIGUSR1);
+            }
+        }
+        return gone;
+    }
+
+    /**
+     * After a crash, once every backend is gone: the pool accepts work again (call {@link #replenish()}
+     * to start standbys).
+     * @throws IllegalStateException when backends are still alive
+     */
+    public void resumeAfterCrash() {
+        synchronized (this) {
+            if (!all.isEmpty()) {
+                throw new IllegalStateException("backends still alive: " + all);
+            }
+            stopping = false;
+            refusal = "the database system is shutting down";
+            consecutiveStartFailures = 0;
+            allGone = new CompletableFuture<>();
+        }
+    }
+
+    private synchronized CompletableFuture<Void> allGoneFuture() {
+        return allGone;
     }
 
     private void checkAllGone() {
@@ -655,28 +735,8 @@ public final class BackendPool implements HandoffServer.Listener {
         }
     }
 
-    private static PgException shuttingDown() {
-        return PgException.fatal(SqlState.CANNOT_CONNECT_NOW, "the database system is shutting down");
-    }
-
-    static String signalName(int sig) {
-        return switch (sig) {
-            case 1 -> "Hangup";
-            case 2 -> "Interrupt";
-            case 3 -> "Quit";
-            case 4 -> "Illegal instruction";
-            case 6 -> "Aborted";
-            case 7 -> "Bus error";
-            case 8 -> "Floating point exception";
-            case 9 -> "Killed";
-            case 11 -> "Segmentation fault";
-            case 13 -> "Broken pipe";
-            case 14 -> "Alarm clock";
-            case 15 -> "Terminated";
-            case 10 -> "User defined signal 1";
-            case 12 -> "User defined signal 2";
-            default -> "Signal " + sig;
-        };
+    private synchronized PgException refusedNow() {
+        return PgException.fatal(SqlState.CANNOT_CONNECT_NOW, refusal);
     }
 
     private static void sleep(long ms) {

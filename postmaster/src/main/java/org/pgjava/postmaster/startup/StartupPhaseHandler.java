@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  * connection closes; no backend process is involved):
  * <pre>
  * accept ─► [SSLRequest ─► 'N'] [GSSENCRequest ─► 'N'] ─► StartupMessage (protocol 3.0)
- *        ─► shutting down? 57P03 ─► slot (max_connections) 53300
+ *        ─► shutting down / in recovery? 57P03 ─► slot (max_connections) 53300
  *        ─► pg_hba.conf first match (none: 28000) ─► AuthExchange until SUCCESS (failure: 28P01/28000)
  *        ─► role exists, may log in (28000) ─► reserved slots (53300) ─► database exists (3D000),
  *           allows connections (55000) ─► role/database limits (53300) ─► hand-off
@@ -213,8 +213,9 @@ public final class StartupPhaseHandler extends ChannelInboundHandlerAdapter {
             ctx.write(Unpooled.wrappedBuffer(BackendMessages.negotiateProtocolVersion(StartupPacket.PROTOCOL_3_0,
                     s.protocolOptions())));
         }
-        if (policy.shuttingDown()) {
-            throw PgException.fatal(SqlState.CANNOT_CONNECT_NOW, "the database system is shutting down");
+        String refusal = policy.connectionRefusal();
+        if (refusal != null) {
+            throw PgException.fatal(SqlState.CANNOT_CONNECT_NOW, refusal);
         }
         slot = policy.slots().reserve();
         InetAddress address = remoteAddress(ctx) == null ? null : remoteAddress(ctx).getAddress();

@@ -30,6 +30,15 @@ public interface StartupPolicy {
     /** True once a shutdown has begun: new clients get FATAL 57P03. */
     boolean shuttingDown();
 
+    /**
+     * Whether a new client is refused before anything else: the text of the FATAL 57P03 it gets ("the
+     * database system is shutting down", "... is in recovery mode" during a crash-restart, "... is starting
+     * up"), or null when it may go on. The default refuses only during a shutdown.
+     */
+    default String connectionRefusal() {
+        return shuttingDown() ? "the database system is shutting down" : null;
+    }
+
     /** Routes a CancelRequest (no answer is ever sent to the requester). */
     void cancel(int pid, int secret);
 

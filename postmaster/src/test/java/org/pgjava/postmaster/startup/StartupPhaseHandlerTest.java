@@ -68,6 +68,7 @@ class StartupPhaseHandlerTest {
         final ConnectionSlots slots;
         final List<int[]> cancels = new ArrayList<>();
         boolean shuttingDown;
+        String refusal;
         final AuthData data;
 
         Policy(int maxConnections) throws Exception {
@@ -86,6 +87,9 @@ class StartupPhaseHandlerTest {
         @Override public AuthData authData() { return data; }
         @Override public ConnectionSlots slots() { return slots; }
         @Override public boolean shuttingDown() { return shuttingDown; }
+        @Override public String connectionRefusal() {
+            return refusal != null ? refusal : StartupPolicy.super.connectionRefusal();
+        }
         @Override public void cancel(int pid, int secret) { cancels.add(new int[]{pid, secret}); }
         @Override public SecureRandom random() { return new SecureRandom(); }
         @Override public byte[] mockAuthNonce() { return new byte[32]; }
@@ -377,6 +381,20 @@ class StartupPhaseHandlerTest {
         Map<Character, String> e = error(output(ch));
         assertEquals("57P03", e.get('C'));
         assertEquals("the database system is shutting down", e.get('M'));
+    }
+
+    @Test
+    void crashRecoveryRefusesNewClientsInRecoveryMode() throws Exception {
+        Policy p = assertDoesNotThrowPolicy();
+        p.refusal = "the database system is in recovery mode";
+        Recorder r = new Recorder();
+        EmbeddedChannel ch = tcp(p, r, "127.0.0.1");
+        send(ch, startup("alice", "postgres"));
+        Map<Character, String> e = error(output(ch));
+        assertEquals("FATAL", e.get('S'));
+        assertEquals("57P03", e.get('C'));
+        assertEquals("the database system is in recovery mode", e.get('M'));
+        assertEquals(0, p.slots.inUse(), "no connection slot is taken");
     }
 
     @Test

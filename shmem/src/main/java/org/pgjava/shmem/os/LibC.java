@@ -67,6 +67,9 @@ public final class LibC {
     public static final int SUN_PATH_MAX = 108;
 
     // ---- sockets ----
+    /** _exit(2): ends the process at once; nothing runs afterwards. See {@link ProcessControl#exitNow(int)}. */
+    public static native void _exit(int status);
+
     /**
      * poll(2) on an array of {@code struct pollfd} (8 bytes each: int fd, short events, short revents, native
      * order). Returns how many entries have events, 0 on timeout (timeout in ms, -1 = forever).

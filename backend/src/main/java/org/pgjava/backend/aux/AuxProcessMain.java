@@ -1,0 +1,193 @@
+package org.pgjava.backend.aux;
+
+import org.pgjava.conf.ConfigFile;
+import org.pgjava.conf.SettingSource;
+import org.pgjava.conf.Settings;
+import org.pgjava.shmem.os.LibC;
+import org.pgjava.shmem.os.ProcessControl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An auxiliary process (checkpointer or background writer): composition root of its own JVM, started
+ * by the postmaster as {@code java ... org.pgjava.backend.aux.AuxProcessMain --kind checkpointer|background-writer
+ * -D DIR [-c name=value]...} with PGJAVA_POSTMASTER_PID in its environment and stdin a pipe from the
+ * postmaster.
+ *
+ * <p>Life: PR_SET_PDEATHSIG(SIGKILL) and a stdin-EOF watchdog (the postmaster is gone → exit 1) → process
+ * title ({@code pgjava: checkpointer}, {@code pgjava: background writer}, as PostgreSQL shows them) →
+ * settings as the postmaster loads them → the main loop: sleep checkpoint_timeout (checkpointer) or
+ * bgwriter_delay (background writer), wake, repeat. The loop has no work yet: checkpoints and dirty-buffer
+ * writing come with storage (issue 4), and nothing here pretends to do them.
+ *
+ * <p>Signals, as PostgreSQL's processes of these kinds:
+ * <ul>
+ * <li>checkpointer: SIGUSR2 → logs "shutting down" (where the shutdown checkpoint will be written) and
+ *     exits 0; SIGTERM ignored (PostgreSQL's checkpointer ignores it too);</li>
+ * <li>background writer: SIGTERM → exit 0;</li>
+ * <li>both: SIGUSR1 → quit at once with status 2 (pgjava's SIGQUIT: the postmaster's crash-restart);
+ *     SIGHUP → re-read postgresql.conf (new delays apply from the next round).</li>
+ * </ul>
+ * Exit status: 0 when told to stop, 2 on SIGUSR1, 1 when it cannot start or the postmaster died.
+ */
+public final class AuxProcessMain {
+    private static final Logger LOG = LoggerFactory.getLogger(AuxProcessMain.class);
+
+    /** The kinds, by their --kind argument. */
+    enum Kind {
+        CHECKPOINTER("checkpointer", "pgjava: checkpointer"),
+        BACKGROUND_WRITER("background-writer", "pgjava: background writer");
+
+        final String argument;
+        final String title;
+
+        Kind(String argument, String title) {
+            this.argument = argument;
+            this.title = title;
+        }
+
+        static Kind of(String argument) {
+            for (Kind k : values()) {
+                if (k.argument.equals(argument)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final Kind kind;
+    private final Path dataDir;
+    private final List<String> commandLineSettings;
+    private final Thread mainThread = Thread.currentThread();
+    private volatile boolean stopRequested;
+    private volatile boolean reloadPending;
+
+    private AuxProcessMain(Kind kind, Path dataDir, List<String> commandLineSettings) {
+        this.kind = kind;
+        this.dataDir = dataDir;
+        this.commandLineSettings = commandLineSettings;
+    }
+
+    /** Process entry point; exits the JVM with the status described in the class comment. */
+    public static void main(String[] args) {
+        Path dir = null;
+        Kind kind = null;
+        List<String> settings = new ArrayList<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--kind" -> kind = Kind.of(args[++i]);
+                    case "-D" -> dir = Path.of(args[++i]);
+                    case "-c" -> settings.add(args[++i]);
+                    default -> throw new IllegalArgumentException("invalid argument \"" + args[i] + "\"");
+                }
+            }
+        } catch (RuntimeException e) {
+            System.err.println("auxiliary process: " + e.getMessage());
+            System.exit(1);
+        }
+        if (dir == null || kind == null) {
+            System.err.println("auxiliary process: --kind checkpointer|background-writer and -D DIR are required");
+            System.exit(1);
+        }
+        int status;
+        try {
+            status = new AuxProcessMain(kind, dir, settings).run();
+        } catch (Throwable t) {
+            LOG.error("{} failed: {}", kind.argument, t.toString(), t);
+            status = 1;
+        }
+        ProcessControl.exitNow(status); // System.exit would wait ~300 ms for the threads blocked in native code
+
+    }
+
+    private int run() {
+        String pm = System.getenv("PGJAVA_POSTMASTER_PID");
+        int postmasterPid = pm == null ? 0 : Integer.parseInt(pm);
+        if (!ProcessControl.dieWithParent(postmasterPid)) {
+            return 1;
+        }
+        ProcessControl.pid(); // binds libc (LibC) now, so a signal handler never triggers class loading
+        startStdinWatchdog();
+        new ProcessControl().setTitle(kind.title);
+        Settings settings = loadSettings();
+        installSignals();
+        while (!stopRequested) {
+            if (reloadPending) {
+                reloadPending = false;
+                try {
+                    settings = loadSettings();
+                } catch (RuntimeException e) {
+                    LOG.info("could not reload configuration: {}", e.getMessage());
+                }
+            }
+            // issue 4 gives each round its work (checkpoint / writing dirty buffers); there is none yet
+            LockSupport.parkNanos(roundNanos(settings));
+        }
+        if (kind == Kind.CHECKPOINTER) {
+            LOG.info("shutting down");
+        }
+        return 0;
+    }
+
+    /** How long one round sleeps: checkpoint_timeout (seconds) or bgwriter_delay (milliseconds). */
+    private long roundNanos(Settings s) {
+        return kind == Kind.CHECKPOINTER ? s.getLong("checkpoint_timeout") * 1_000_000_000L
+                : s.getLong("bgwriter_delay") * 1_000_000L;
+    }
+
+    private void installSignals() {
+        for (int sig : new int[]{LibC.SIGHUP, LibC.SIGTERM, LibC.SIGUSR1, LibC.SIGUSR2}) {
+            ProcessControl.resetToDefault(sig);
+        }
+        Signal.handle(new Signal("USR1"), s -> ProcessControl.exitNow(2));
+        Signal.handle(new Signal("HUP"), s -> {
+            reloadPending = true;
+            LockSupport.unpark(mainThread);
+        });
+        Signal stop = new Signal(kind == Kind.CHECKPOINTER ? "USR2" : "TERM");
+        Signal.handle(stop, s -> {
+            stopRequested = true;
+            LockSupport.unpark(mainThread);
+        });
+        Signal.handle(new Signal(kind == Kind.CHECKPOINTER ? "TERM" : "USR2"), sun.misc.SignalHandler.SIG_IGN);
+    }
+
+    private Settings loadSettings() {
+        Settings s = Settings.defaults();
+        s.applyFile(ConfigFile.parse(dataDir.resolve("postgresql.conf")), false);
+        for (String nv : commandLineSettings) {
+            int eq = nv.indexOf('=');
+            if (eq > 0) {
+                s.set(nv.substring(0, eq).trim().replace('-', '_'), nv.substring(eq + 1), SettingSource.COMMAND_LINE,
+                        true);
+            }
+        }
+        return s;
+    }
+
+    /** Exits when stdin (a pipe whose write end only the postmaster holds) reaches EOF. */
+    private static void startStdinWatchdog() {
+        Thread.ofPlatform().daemon().name("postmaster-watchdog").stackSize(128 * 1024).start(() -> {
+            InputStream in = System.in;
+            byte[] b = new byte[64];
+            try {
+                while (in.read(b) >= 0) {
+                    // the postmaster never writes; anything read is ignored
+                }
+            } catch (IOException ignored) {
+                // treated as EOF
+            }
+            ProcessControl.exitNow(1);
+        });
+    }
+}

@@ -1,0 +1,121 @@
+package org.pgjava.backend.aux;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The auxiliary-process JVM as the postmaster runs it (a real child process): title, the signals that stop
+ * it (as PostgreSQL's checkpointer and background writer), SIGUSR1 = quit for crash, stdin EOF = the
+ * postmaster is gone.
+ */
+class AuxProcessMainTest {
+    @TempDir
+    Path dataDir;
+
+    private Process start(String kind) throws Exception {
+        Files.writeString(dataDir.resolve("postgresql.conf"), "bgwriter_delay = 20ms\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx32m",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                AuxProcessMain.class.getName(), "--kind", kind, "-D", dataDir.toString())
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectErrorStream(true);
+        pb.environment().put("PGJAVA_POSTMASTER_PID", Long.toString(ProcessHandle.current().pid()));
+        return pb.start();
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"))).replace('\0', ' ').trim();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static void awaitTitle(Process p, String title) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < end && !cmdline(p.pid()).equals(title)) {
+            Thread.sleep(20);
+        }
+        assertEquals(title, cmdline(p.pid()));
+        Thread.sleep(300); // signal handlers are installed right after the title
+    }
+
+    private static void kill(Process p, String sig) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor());
+    }
+
+    private static String output(Process p) throws Exception {
+        return new String(p.getInputStream().readAllBytes());
+    }
+
+    @Test
+    void checkpointerIgnoresSigtermAndStopsOnSigusr2() throws Exception {
+        Process p = start("checkpointer");
+        try {
+            awaitTitle(p, "pgjava: checkpointer");
+            kill(p, "TERM");
+            assertTrue(!p.waitFor(1, TimeUnit.SECONDS), "SIGTERM is ignored, as PostgreSQL's checkpointer does");
+            kill(p, "USR2");
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+            assertTrue(output(p).contains("shutting down"), "the checkpointer logs its shutdown");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void backgroundWriterStopsOnSigtermAndQuitsOnSigusr1() throws Exception {
+        Process p = start("background-writer");
+        try {
+            awaitTitle(p, "pgjava: background writer");
+            kill(p, "TERM");
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+        } finally {
+            p.destroyForcibly();
+        }
+        Process q = start("background-writer");
+        try {
+            awaitTitle(q, "pgjava: background writer");
+            kill(q, "USR1");
+            assertTrue(q.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(2, q.exitValue(), "quit for crash: status 2, as PostgreSQL's quickdie");
+        } finally {
+            q.destroyForcibly();
+        }
+    }
+
+    @Test
+    void exitsWhenThePostmasterPipeCloses() throws Exception {
+        Process p = start("checkpointer");
+        try {
+            awaitTitle(p, "pgjava: checkpointer");
+            p.getOutputStream().close(); // what the postmaster's death looks like from the child
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(1, p.exitValue());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void badArgumentsExitWithStatusOne() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                AuxProcessMain.class.getName(), "--kind", "walwriter", "-D", dataDir.toString()))
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), output(p));
+    }
+}

@@ -1,0 +1,35 @@
+-- FROM over set-returning functions, VALUES lists and sub-selects; joins; WHERE, ORDER BY, LIMIT/OFFSET,
+-- DISTINCT, aggregates with GROUP BY and HAVING; and the errors for missing or ambiguous names.
+SELECT * FROM generate_series(1, 5);
+SELECT g, g * g AS sq FROM generate_series(1, 10, 3) AS g;
+SELECT * FROM generate_series(5, 1, -2) WITH ORDINALITY AS t(v, n);
+SELECT x FROM generate_series(1::int8, 3::int8) x WHERE x <> 2;
+SELECT * FROM generate_series(0.5, 2.0, 0.5);
+SELECT * FROM generate_series(1, 3, 0);
+SELECT * FROM (VALUES (1, 'one'), (2, 'two'), (3, NULL)) AS t(n, word) ORDER BY n DESC;
+SELECT word FROM (VALUES (1, 'one'), (2, NULL)) AS t(n, word) ORDER BY word NULLS FIRST;
+SELECT t.n, u.m FROM (VALUES (1), (2)) t(n), (VALUES (10), (20)) u(m) ORDER BY 1, 2;
+SELECT a.n, b.label FROM (VALUES (1), (2), (3)) a(n) LEFT JOIN (VALUES (1, 'x'), (3, 'z')) b(n, label) ON a.n = b.n ORDER BY a.n;
+SELECT a.n, b.n FROM (VALUES (1), (2)) a(n) JOIN (VALUES (2), (3)) b(n) ON a.n = b.n;
+SELECT a.n, b.n FROM (VALUES (1), (2)) a(n) CROSS JOIN (VALUES (3)) b(n) ORDER BY a.n;
+SELECT n FROM (SELECT g AS n FROM generate_series(1, 20) g) s WHERE n % 3 = 0 ORDER BY n DESC LIMIT 3;
+SELECT n FROM generate_series(1, 10) n ORDER BY n LIMIT 2 OFFSET 5;
+SELECT n FROM generate_series(1, 3) n LIMIT ALL;
+SELECT n FROM generate_series(1, 3) n LIMIT -1;
+SELECT n FROM generate_series(1, 3) n OFFSET -1;
+SELECT DISTINCT n % 3 AS r FROM generate_series(1, 10) n ORDER BY r;
+SELECT count(*), sum(n), min(n), max(n), avg(n) FROM generate_series(1, 10) n;
+SELECT count(*), sum(n), avg(n) FROM generate_series(1, 0) n;
+SELECT n % 2 AS parity, count(*), sum(n) FROM generate_series(1, 9) n GROUP BY n % 2 ORDER BY parity;
+SELECT n % 3 AS r, count(*) FROM generate_series(1, 10) n GROUP BY 1 HAVING count(*) > 3;
+SELECT count(DISTINCT n % 4) FROM generate_series(1, 20) n;
+SELECT sum(x) FROM (VALUES (1.5), (2.25), (NULL)) v(x);
+SELECT n FROM generate_series(1, 3) n WHERE n;
+SELECT n, m FROM generate_series(1, 2) n;
+SELECT nope FROM (VALUES (1)) t(n);
+SELECT t.nope FROM (VALUES (1)) t(n);
+SELECT n FROM (VALUES (1)) a(n), (VALUES (2)) b(n);
+SELECT * FROM no_such_table;
+SELECT x FROM (SELECT 1);
+SELECT n, count(*) FROM generate_series(1, 3) n;
+SELECT count(*) FROM generate_series(1, 3) n WHERE count(*) > 1;
