@@ -99,6 +99,7 @@ public final class ProcChildMain {
                     queries[(int) (v % queries.length)]);
             slot.reportTransactionStart(v % queries.length);
             slot.reportTransactionIds(v % queries.length, v % queries.length);
+            if ((v & 255) == 0) Thread.yield();   // on a loaded 2-core machine, let the reader's copy finish sometimes
         }
         SharedAtomics.setLong(words, DONE, v);
         slot.end();
