@@ -21,6 +21,9 @@ import org.pgjava.shmem.handoff.HandoffServer;
 import org.pgjava.shmem.handoff.HandoffSocketPath;
 import org.pgjava.shmem.os.LibC;
 import org.pgjava.shmem.os.ProcessControl;
+import org.pgjava.shmem.segment.SegmentIdentity;
+import org.pgjava.shmem.segment.SharedSegment;
+import org.pgjava.shmem.server.ServerSegmentLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -31,6 +34,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -46,8 +50,8 @@ import java.util.concurrent.TimeUnit;
  * (hba, authentication, role checks), and hands each client's socket to a backend JVM it supervises. It
  * starts backends by main-class name only and links against no backend code.
  *
- * <p>Start: settings (defaults, postgresql.conf, command line) → postmaster.pid → [shared segment] →
- * hand-off socket → listeners → status "ready" → standby pool → auxiliary processes (checkpointer,
+ * <p>Start: settings (defaults, postgresql.conf, command line) → postmaster.pid → hand-off socket →
+ * listeners → shared segment (once the port is ours: its file name carries the port) → status "ready" → standby pool → auxiliary processes (checkpointer,
  * background writer) once the first standby is ready. Crash-restart: any child that exits by a signal or with a status PostgreSQL counts as a
  * crash ({@link ChildExit}) makes the postmaster log it, tell every other child to quit (SIGUSR1), SIGKILL
  * those still alive after {@link #CRASH_KILL_AFTER_SECONDS} s, and once all are gone rebuild shared memory
@@ -95,6 +99,9 @@ public final class PostmasterMain {
     private BackendPool pool;
     private ClientListeners listeners;
     private volatile String shutdownMode;
+    /** The shared segment's layout (the same for every generation) and the current generation. */
+    private ServerSegmentLayout segmentLayout;
+    private volatile SharedSegment segment;
 
     private PostmasterMain(Path dataDir, List<String> commandLineSettings) {
         this.dataDir = dataDir;
@@ -232,11 +239,10 @@ public final class PostmasterMain {
                 System.getProperty("os.arch"), Runtime.version());
         state = new PostmasterState(dataDir, settings, random);
         lifecycle = state.lifecycle();
-        createSharedMemory();
         Path socketPath = HandoffSocketPath.choose(dataDir, random);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         BackendCommand command = new BackendCommand(Path.of(java), System.getProperty("java.class.path"), dataDir,
-                commandLineSettings, socketPath, ProcessControl.pid());
+                commandLineSettings, socketPath, ProcessControl.pid(), this::sharedMemoryEnvironment);
         launcher = new ChildLauncher();
         pool = new BackendPool(command, poolConfig(settings), random, launcher);
         pool.setExitObserver((pid, status, requested) -> onChildExit(ChildKind.BACKEND, pid, status, requested));
@@ -246,6 +252,7 @@ public final class PostmasterMain {
         listeners = new ClientListeners(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
         listeners.open(settings.getString("listen_addresses"), port, settings.getString("unix_socket_directories"),
                 settings.getInt("unix_socket_permissions"), dataDir, state, new BackendHandoff(pool));
+        createSharedMemory(settings, port);
         installSignals();
         // (issue 4: the startup process replays WAL here, before connections are accepted)
         pidFile.setStatus(PidFile.STATUS_READY);
@@ -275,20 +282,64 @@ public final class PostmasterMain {
     }
 
     /**
-     * THE PLACE WHERE THE POSTMASTER CREATES THE SHARED SEGMENT (issue 3, shmem/{segment,atomic,lock}, built
-     * separately): at start, before any child exists, so every child maps it. Nothing to create yet.
+     * THE PLACE WHERE THE POSTMASTER CREATES THE SHARED SEGMENT: at start, before any child exists, so every
+     * child maps it. {@link ServerSegmentLayout#slotCount} slots (max_connections + standby_backends + 2
+     * auxiliary + headroom), status slots sized by track_activity_query_size; the file is
+     * {@link ServerSegmentLayout#segmentFile}. The postmaster maps it but never takes a lock in it.
+     *
+     * @throws java.io.IOException if the file cannot be created (e.g. ENOSPC on /dev/shm)
      */
-    private void createSharedMemory() {
-        // shmem segment: create here (and record its key/id on postmaster.pid line 7)
+    private void createSharedMemory(Settings settings, int port) throws java.io.IOException {
+        segmentLayout = ServerSegmentLayout.layout(
+                ServerSegmentLayout.slotCount(settings.getInt("max_connections"), settings.getInt("standby_backends")),
+                settings.getInt("track_activity_query_size"));
+        SegmentIdentity id = new SegmentIdentity(ServerSegmentLayout.segmentFile(dataDir, port), ProcessControl.pid(), 1);
+        segment = SharedSegment.create(id, segmentLayout.regions());
+        LOG.debug("created {} with {} process slots", segment, segmentLayout.slots());
     }
 
     /**
      * THE PLACE WHERE THE SHARED SEGMENT IS REBUILT AFTER A CRASH: called with no child alive, before any
-     * child is started again (PostgreSQL: shmem_exit + reset_shared). Then (issue 4) the startup process runs
-     * recovery before connections are accepted. Nothing to rebuild yet.
+     * child is started again (PostgreSQL: shmem_exit + reset_shared): the next generation replaces the file
+     * (a straggler of the old one keeps its unlinked mapping and cannot attach the new one). Then (issue 4)
+     * the startup process runs recovery before connections are accepted.
      */
     private void reinitializeSharedMemory() {
-        // shmem segment: unmap/delete the old one and create a fresh one here, as createSharedMemory does
+        SharedSegment old = segment;
+        try {
+            segment = SharedSegment.create(old.identity().nextGeneration(), segmentLayout.regions());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not re-create shared memory segment", e);
+        }
+        old.close();
+    }
+
+    /** The environment a child started now needs to attach the current segment. */
+    private Map<String, String> sharedMemoryEnvironment() {
+        SharedSegment s = segment;
+        if (s == null) {
+            return Map.of();
+        }
+        return Map.of(SegmentIdentity.ENVIRONMENT_VARIABLE, s.identity().toEnvironmentValue(),
+                ServerSegmentLayout.ENVIRONMENT_VARIABLE, segmentLayout.toEnvironmentValue());
+    }
+
+    /** At the postmaster's exit: unmaps and deletes the segment file. Never throws. */
+    private void removeSharedMemory() {
+        SharedSegment s = segment;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.remove();
+        } catch (Exception e) {
+            LOG.warn("could not remove shared memory segment \"{}\": {}", s.identity().file(), e.toString());
+        }
+        try {
+            s.close();
+        } catch (Exception ignored) {
+            // already closed
+        }
     }
 
     // ---- children's exits and crash-restart ----
@@ -346,6 +397,7 @@ public final class PostmasterMain {
                     listeners.shutdownLoops();
                     handoffServer.close();
                     deleteHandoffDirectory();
+                    removeSharedMemory();
                     pidFile.remove();
                     LOG.info("database system is shut down"); // PostgreSQL logs it at every postmaster exit
                     exitStatus = 1;
@@ -493,6 +545,7 @@ public final class PostmasterMain {
             listeners.closeListeners();
             handoffServer.close();
             deleteHandoffDirectory();
+            removeSharedMemory();
         } finally {
             pidFile.remove();
             LOG.info("database system is shut down");
@@ -505,6 +558,7 @@ public final class PostmasterMain {
         handoffServer.close();
         listeners.shutdownLoops();
         deleteHandoffDirectory();
+        removeSharedMemory();
         pidFile.remove();
         LOG.info("database system is shut down");
         stopped.countDown();
@@ -543,6 +597,7 @@ public final class PostmasterMain {
         if (handoffServer != null) {
             handoffServer.close();
         }
+        removeSharedMemory();
         if (pidFile != null) {
             pidFile.remove();
         }

@@ -5,6 +5,12 @@ import org.pgjava.conf.SettingSource;
 import org.pgjava.conf.Settings;
 import org.pgjava.shmem.os.LibC;
 import org.pgjava.shmem.os.ProcessControl;
+import org.pgjava.shmem.procarray.BackendType;
+import org.pgjava.shmem.segment.SegmentIdentity;
+import org.pgjava.shmem.segment.SegmentValidationException;
+import org.pgjava.shmem.server.ProcessAttachment;
+import org.pgjava.shmem.server.ServerSegmentLayout;
+import org.pgjava.shmem.status.WaitEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -24,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Life: PR_SET_PDEATHSIG(SIGKILL) and a stdin-EOF watchdog (the postmaster is gone → exit 1) → process
  * title ({@code pgjava: checkpointer}, {@code pgjava: background writer}, as PostgreSQL shows them) →
- * settings as the postmaster loads them → the main loop: sleep checkpoint_timeout (checkpointer) or
+ * settings as the postmaster loads them → attach the shared segment (PGJAVA_SHMEM, PGJAVA_SHMEM_LAYOUT), claim
+ * a process slot, begin its status slot (pg_stat_activity shows it with its backend_type) → the main loop: sleep checkpoint_timeout (checkpointer) or
  * bgwriter_delay (background writer), wake, repeat. The loop has no work yet: checkpoints and dirty-buffer
  * writing come with storage (issue 4), and nothing here pretends to do them.
  *
@@ -36,22 +43,28 @@ import java.util.concurrent.locks.LockSupport;
  * <li>both: SIGUSR1 → quit at once with status 2 (pgjava's SIGQUIT: the postmaster's crash-restart);
  *     SIGHUP → re-read postgresql.conf (new delays apply from the next round).</li>
  * </ul>
- * Exit status: 0 when told to stop, 2 on SIGUSR1, 1 when it cannot start or the postmaster died.
+ * Exit status: 0 when told to stop (the slot freed first), 2 on SIGUSR1, 1 when it cannot start (no or a
+ * foreign segment, no free slot) or the postmaster died.
  */
 public final class AuxProcessMain {
     private static final Logger LOG = LoggerFactory.getLogger(AuxProcessMain.class);
 
     /** The kinds, by their --kind argument. */
     enum Kind {
-        CHECKPOINTER("checkpointer", "pgjava: checkpointer"),
-        BACKGROUND_WRITER("background-writer", "pgjava: background writer");
+        CHECKPOINTER("checkpointer", "pgjava: checkpointer", BackendType.CHECKPOINTER, WaitEvent.CHECKPOINTER_MAIN),
+        BACKGROUND_WRITER("background-writer", "pgjava: background writer", BackendType.BACKGROUND_WRITER,
+                WaitEvent.BGWRITER_MAIN);
 
         final String argument;
         final String title;
+        final BackendType backendType;
+        final WaitEvent mainWait;
 
-        Kind(String argument, String title) {
+        Kind(String argument, String title, BackendType backendType, WaitEvent mainWait) {
             this.argument = argument;
             this.title = title;
+            this.backendType = backendType;
+            this.mainWait = mainWait;
         }
 
         static Kind of(String argument) {
@@ -121,6 +134,33 @@ public final class AuxProcessMain {
         new ProcessControl().setTitle(kind.title);
         Settings settings = loadSettings();
         installSignals();
+        ProcessAttachment shared;
+        try {
+            shared = ProcessAttachment.attach(System.getenv(SegmentIdentity.ENVIRONMENT_VARIABLE),
+                    System.getenv(ServerSegmentLayout.ENVIRONMENT_VARIABLE), ProcessControl.pid(), kind.backendType);
+        } catch (SegmentValidationException e) {
+            LOG.info("shared memory segment belongs to another server generation: {}", e.getMessage());
+            return 1;
+        } catch (ProcessAttachment.NoFreeSlotException e) {
+            LOG.error("{}", e.getMessage());
+            return 1;
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.error("could not attach shared memory segment: {}", e.toString());
+            return 1;
+        }
+        try {
+            mainLoop(settings, shared);
+        } finally {
+            shared.detach();
+        }
+        if (kind == Kind.CHECKPOINTER) {
+            LOG.info("shutting down");
+        }
+        return 0;
+    }
+
+    /** Rounds until told to stop; the status slot shows the kind's main wait event while it sleeps. */
+    private void mainLoop(Settings settings, ProcessAttachment shared) {
         while (!stopRequested) {
             if (reloadPending) {
                 reloadPending = false;
@@ -131,12 +171,10 @@ public final class AuxProcessMain {
                 }
             }
             // issue 4 gives each round its work (checkpoint / writing dirty buffers); there is none yet
+            shared.statusSlot().reportWaitEvent(kind.mainWait);
             LockSupport.parkNanos(roundNanos(settings));
+            shared.statusSlot().reportWaitEnd();
         }
-        if (kind == Kind.CHECKPOINTER) {
-            LOG.info("shutting down");
-        }
-        return 0;
     }
 
     /** How long one round sleeps: checkpoint_timeout (seconds) or bgwriter_delay (milliseconds). */

@@ -4,6 +4,7 @@ import org.pgjava.auth.wire.BackendMessages;
 import org.pgjava.backend.protocol.StartupInfo;
 import org.pgjava.backend.protocol.PostgresMain;
 import org.pgjava.backend.protocol.SessionEnd;
+import org.pgjava.backend.tcop.ActivityReporter;
 import org.pgjava.conf.ConfigFile;
 import org.pgjava.conf.SettingSource;
 import org.pgjava.conf.Settings;
@@ -14,6 +15,11 @@ import org.pgjava.shmem.handoff.HandoffPayload;
 import org.pgjava.shmem.os.LibC;
 import org.pgjava.shmem.os.ProcessControl;
 import org.pgjava.shmem.os.UnixSockets;
+import org.pgjava.shmem.procarray.BackendType;
+import org.pgjava.shmem.segment.SegmentIdentity;
+import org.pgjava.shmem.segment.SegmentValidationException;
+import org.pgjava.shmem.server.ProcessAttachment;
+import org.pgjava.shmem.server.ServerSegmentLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -67,6 +73,8 @@ public final class BackendMain {
     private volatile SocketClientChannel sessionChannel;
     private volatile String activity = "";
     private final byte[] crashWarning = BackendMessages.noticeResponse(crashWarning());
+    /** This process's place in the shared segment (null only in the AOT training run). */
+    private volatile ProcessAttachment shared;
 
     private BackendMain(Path dataDir, List<String> commandLineSettings) {
         this.dataDir = dataDir;
@@ -94,8 +102,9 @@ public final class BackendMain {
             System.exit(1);
         }
         int status;
+        BackendMain backend = new BackendMain(dir, settings);
         try {
-            status = training ? new BackendMain(dir, settings).train() : new BackendMain(dir, settings).run();
+            status = training ? backend.train() : backend.run();
         } catch (Throwable t) {
             LOG.error("backend process failed: {}", t.toString(), t);
             status = 1;
@@ -104,7 +113,7 @@ public final class BackendMain {
             System.exit(status); // the JVM writes the AOT cache during an orderly exit
         }
         // System.exit/halt would wait ~300 ms for the threads blocked in native code (see ProcessControl.exitNow)
-        ProcessControl.exitNow(status);
+        backend.exitNow(status);
     }
 
     private int run() throws IOException {
@@ -117,6 +126,10 @@ public final class BackendMain {
         title.setTitle(STARTING_TITLE);
         settings = loadSettings();
         installSignals();
+        shared = attachSharedMemory(pid, BackendType.STANDBY_BACKEND);
+        if (shared == null) {
+            return 1;
+        }
         long t0 = System.nanoTime();
         warmUp();
         LOG.debug("backend warm-up took {} ms", (System.nanoTime() - t0) / 1_000_000);
@@ -184,6 +197,10 @@ public final class BackendMain {
             activity = a;
             title.setTitle(prefix + a);
         });
+        ProcessAttachment sh = shared;
+        sh.becomeClient(p.databaseOid(), p.database(), p.roleOid(), p.user(), p.parameters().get("application_name"),
+                p.local(), p.clientAddress(), p.clientPort());
+        s.attachActivity(sh.statusArray()::snapshot, ActivityReporter.of(sh.statusSlot()));
         title.setTitle(prefix + "authentication");
         sessionChannel = channel;
         session = s;
@@ -197,6 +214,10 @@ public final class BackendMain {
             session = null;
             sessionChannel = null;
             channel.close();
+            sh.lwlockOwner().releaseAll();
+        }
+        if (end.reusable() && !terminating) {
+            sh.becomeStandby();
         }
         return end.reusable();
     }
@@ -250,7 +271,7 @@ public final class BackendMain {
         PostgresMain s = session;
         SocketClientChannel ch = sessionChannel;
         if (s == null || ch == null) {
-            ProcessControl.exitNow(0); // idle standby: nothing to clean up
+            exitNow(0); // idle standby: only the shared slot to free
             return;
         }
         s.requestTerminate();
@@ -266,8 +287,36 @@ public final class BackendMain {
                 ch.writeFatalAndShutdown(BackendMessages.errorResponse(fatal));
             }
             sleep(5000);
-            ProcessControl.exitNow(0);
+            exitNow(0);
         });
+    }
+
+    /**
+     * Attaches the shared segment named in the environment and claims a slot as {@code type}.
+     *
+     * @return the attachment, or null after logging why not (a dead generation, no free slot, no segment)
+     */
+    static ProcessAttachment attachSharedMemory(int pid, BackendType type) {
+        try {
+            return ProcessAttachment.attach(System.getenv(SegmentIdentity.ENVIRONMENT_VARIABLE),
+                    System.getenv(ServerSegmentLayout.ENVIRONMENT_VARIABLE), pid, type);
+        } catch (SegmentValidationException e) {
+            LOG.info("shared memory segment belongs to another server generation: {}", e.getMessage());
+        } catch (ProcessAttachment.NoFreeSlotException e) {
+            LOG.error("{}", e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("could not attach shared memory segment: {}", e.toString());
+        }
+        return null;
+    }
+
+    /** An orderly exit: frees this process's shared slot (if any), then ends the process at once. */
+    private void exitNow(int status) {
+        ProcessAttachment sh = shared;
+        if (sh != null) {
+            sh.detach();
+        }
+        ProcessControl.exitNow(status);
     }
 
     /** Runs a scripted session so classes are loaded and hot paths compiled before the first client. */

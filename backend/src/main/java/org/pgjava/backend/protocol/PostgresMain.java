@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.pgjava.backend.executor.ResultColumn;
 import org.pgjava.backend.nodes.RawStatement;
+import org.pgjava.backend.tcop.ActivityReporter;
+import org.pgjava.backend.tcop.ActivitySource;
 import org.pgjava.backend.tcop.Portal;
 import org.pgjava.backend.tcop.PreparedStatementEntry;
 import org.pgjava.backend.tcop.Session;
@@ -98,6 +100,16 @@ public final class PostgresMain {
      */
     public void setLargeMessageLimit(int bytes) {
         this.largeMessageLimit = Math.max(SMALL_MESSAGE_LIMIT, bytes);
+    }
+
+    /**
+     * Connects the session to the shared segment's activity: {@code source} is what pg_stat_activity reads
+     * (the status array's snapshot), {@code reporter} where this session reports its own state (its status
+     * slot). Without it pg_stat_activity is not available and nothing is reported. Call before {@link #run()},
+     * on the thread that runs it.
+     */
+    public void attachActivity(ActivitySource source, ActivityReporter reporter) {
+        session.attachActivity(source, reporter);
     }
 
     /** Asks the running statement to stop with 57014 at its next interrupt check. Thread-safe. */

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Command line: {@code java <AUX_JVM_OPTIONS> --enable-native-access=ALL-UNNAMED -cp <class path>
  * org.pgjava.backend.aux.AuxProcessMain --kind checkpointer|background-writer -D DIR [-c name=value]...},
- * with PGJAVA_POSTMASTER_PID in its environment and stdin a pipe only the postmaster holds (the child's
+ * with PGJAVA_POSTMASTER_PID and the shared segment's PGJAVA_SHMEM, PGJAVA_SHMEM_LAYOUT in its environment and stdin a pipe only the postmaster holds (the child's
  * watchdog exits at EOF; it also sets PR_SET_PDEATHSIG).
  *
  * <p>Entry points: {@link #startAll()}, {@link #start(ChildKind)}, {@link #stop(ChildKind)} (orderly:
@@ -129,6 +129,7 @@ public final class AuxProcesses {
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
             pb.environment().put(BackendCommand.ENV_POSTMASTER_PID, Integer.toString(command.postmasterPid()));
+            command.fillSharedMemoryEnvironment(pb.environment());
             try {
                 c = new Child(kind, pb.start());
             } catch (IOException e) {
