@@ -38,10 +38,16 @@ import java.util.List;
  * PGJAVA_BACKEND_TOKEN).
  *
  * <p>Life: PR_SET_PDEATHSIG(SIGKILL) and a watchdog on stdin (a pipe from the postmaster: EOF means the
- * postmaster is gone) → load settings as the postmaster does → warm up (a whole scripted session against
+ * postmaster is gone) → load settings as the postmaster does → attach the shared segment (PGJAVA_SHMEM,
+ * PGJAVA_SHMEM_LAYOUT), claim a process slot and show as a standby backend in its status slot (another
+ * generation or a full array: log, exit 1) → warm up (a whole scripted session against
  * an in-memory channel, so the first client meets loaded, compiled code) → connect to the hand-off socket
  * and announce READY → loop: receive a client socket + payload, serve it with {@link PostgresMain}, close
  * it, report DONE (reusable or not) → exit when not reusable, when told to quit, or at EOF on the link.
+ *
+ * <p>Shared segment: each client makes the process slot a client backend of its database and role with the
+ * client's address (pg_stat_activity), and the session reports its activity there; a reused backend becomes
+ * a standby again; every orderly exit frees the slot ({@link ProcessAttachment#detach()}), a crash exit does not.
  *
  * <p>Signals: SIGTERM ends the session with FATAL 57P01 "terminating connection due to administrator
  * command" (via PostgresMain's terminate flag; a session idle in a read gets the message written and its
