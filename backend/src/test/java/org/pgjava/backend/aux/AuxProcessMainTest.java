@@ -1,6 +1,13 @@
 package org.pgjava.backend.aux;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.pgjava.shmem.procarray.BackendType;
+import org.pgjava.shmem.segment.SegmentIdentity;
+import org.pgjava.shmem.segment.SharedSegment;
+import org.pgjava.shmem.server.ServerSegmentLayout;
+import org.pgjava.shmem.status.BackendStatus;
+import org.pgjava.shmem.status.BackendStatusArray;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -20,6 +27,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AuxProcessMainTest {
     @TempDir
     Path dataDir;
+    /** The shared segment the child attaches, as the postmaster would create it. */
+    private SharedSegment segment;
+    private final ServerSegmentLayout layout = ServerSegmentLayout.layout(4, 1024);
+
+    @AfterEach
+    void closeSegment() {
+        if (segment != null) {
+            segment.close();
+        }
+    }
+
+    /** The pid shown in the checkpointer's / background writer's status slot, 0 when none. */
+    private int auxiliaryPidInStatus() {
+        return new BackendStatusArray(segment.region(ServerSegmentLayout.BACKEND_STATUS), layout.querySize())
+                .snapshot().stream()
+                .filter(s -> s.backendType() == BackendType.CHECKPOINTER || s.backendType() == BackendType.BACKGROUND_WRITER)
+                .mapToInt(BackendStatus::pid).findFirst().orElse(0);
+    }
 
     private Process start(String kind) throws Exception {
         Files.writeString(dataDir.resolve("postgresql.conf"), "bgwriter_delay = 20ms\n");
@@ -30,6 +55,12 @@ class AuxProcessMainTest {
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectErrorStream(true);
         pb.environment().put("PGJAVA_POSTMASTER_PID", Long.toString(ProcessHandle.current().pid()));
+        if (segment == null) {
+            segment = SharedSegment.create(new SegmentIdentity(dataDir.resolve("shmem"),
+                    (int) ProcessHandle.current().pid(), 1), layout.regions());
+        }
+        pb.environment().put(SegmentIdentity.ENVIRONMENT_VARIABLE, segment.identity().toEnvironmentValue());
+        pb.environment().put(ServerSegmentLayout.ENVIRONMENT_VARIABLE, layout.toEnvironmentValue());
         return pb.start();
     }
 
@@ -54,6 +85,14 @@ class AuxProcessMainTest {
         assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor());
     }
 
+    private void awaitStatusPid(int pid) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < end && auxiliaryPidInStatus() != pid) {
+            Thread.sleep(20);
+        }
+        assertEquals(pid, auxiliaryPidInStatus(), "the process shows in its status slot");
+    }
+
     private static String output(Process p) throws Exception {
         return new String(p.getInputStream().readAllBytes());
     }
@@ -63,12 +102,14 @@ class AuxProcessMainTest {
         Process p = start("checkpointer");
         try {
             awaitTitle(p, "pgjava: checkpointer");
+            awaitStatusPid((int) p.pid());
             kill(p, "TERM");
             assertTrue(!p.waitFor(1, TimeUnit.SECONDS), "SIGTERM is ignored, as PostgreSQL's checkpointer does");
             kill(p, "USR2");
             assertTrue(p.waitFor(10, TimeUnit.SECONDS));
             assertEquals(0, p.exitValue());
             assertTrue(output(p).contains("shutting down"), "the checkpointer logs its shutdown");
+            assertEquals(0, auxiliaryPidInStatus(), "an orderly exit frees the status slot");
         } finally {
             p.destroyForcibly();
         }
@@ -79,18 +120,22 @@ class AuxProcessMainTest {
         Process p = start("background-writer");
         try {
             awaitTitle(p, "pgjava: background writer");
+            awaitStatusPid((int) p.pid());
             kill(p, "TERM");
             assertTrue(p.waitFor(10, TimeUnit.SECONDS));
             assertEquals(0, p.exitValue());
+            assertEquals(0, auxiliaryPidInStatus(), "an orderly exit frees the status slot");
         } finally {
             p.destroyForcibly();
         }
         Process q = start("background-writer");
         try {
             awaitTitle(q, "pgjava: background writer");
+            awaitStatusPid((int) q.pid());
             kill(q, "USR1");
             assertTrue(q.waitFor(10, TimeUnit.SECONDS));
             assertEquals(2, q.exitValue(), "quit for crash: status 2, as PostgreSQL's quickdie");
+            assertEquals((int) q.pid(), auxiliaryPidInStatus(), "a crash exit leaves its slot (the segment is replaced)");
         } finally {
             q.destroyForcibly();
         }
