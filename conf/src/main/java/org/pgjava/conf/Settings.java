@@ -673,6 +673,23 @@ public final class Settings {
     // ---------------------------------------------------------------- configuration file
 
     /**
+     * Applies {@code -c name=value} options (as the postmaster's command line gives them; a '-' in the name
+     * reads as '_', as PostgreSQL's {@code --name=value}) with source COMMAND_LINE.
+     *
+     * @throws PgException 42601 "-c x requires a value" for an entry without '=', or the setting's own
+     *                     error (unknown name, invalid value) for the first entry that fails
+     */
+    public void applyCommandLine(List<String> nameValuePairs) {
+        for (String nv : nameValuePairs) {
+            int eq = nv.indexOf('=');
+            if (eq <= 0) {
+                throw PgException.error(SqlState.SYNTAX_ERROR, "-c " + nv + " requires a value");
+            }
+            set(nv.substring(0, eq).trim().replace('-', '_'), nv.substring(eq + 1), SettingSource.COMMAND_LINE, true);
+        }
+    }
+
+    /**
      * Applies postgresql.conf entries (from {@link ConfigFile#parse}) with source FILE; later entries for the
      * same name win. At start ({@code reload} false) every setting may be set; on reload POSTMASTER settings
      * whose value changed keep their old value. On reload a setting that came from the file but is no longer

@@ -96,6 +96,19 @@ class ConfigFileTest {
     }
 
     @Test
+    void commandLineOptions() {
+        Settings s = Settings.defaults();
+        s.applyCommandLine(List.of("port=6000", "work-mem = 8MB".replace(" = ", "="), "application_name=a=b"));
+        assertEquals(6000, s.getInt("port"));
+        assertEquals("8MB", s.show("work_mem"), "--work-mem reads as work_mem");
+        assertEquals("a=b", s.show("application_name"), "only the first '=' separates");
+        assertEquals("command line", s.source("port").pgName());
+        PgException e = assertThrows(PgException.class, () -> s.applyCommandLine(List.of("port")));
+        assertEquals("-c port requires a value", e.getMessage());
+        assertThrows(PgException.class, () -> s.applyCommandLine(List.of("bogus=1")));
+    }
+
+    @Test
     void reloadDoesNotReportPostmasterSettingsTheCommandLineSet() throws IOException {
         Path f = write("postgresql.conf", "port = 5432\n");
         Settings s = Settings.defaults();

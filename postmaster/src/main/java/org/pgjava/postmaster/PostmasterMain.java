@@ -1,7 +1,6 @@
 package org.pgjava.postmaster;
 
 import org.pgjava.conf.ConfigFile;
-import org.pgjava.conf.SettingSource;
 import org.pgjava.conf.Settings;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.Severity;
@@ -198,17 +197,10 @@ public final class PostmasterMain {
             throw new PgException(Severity.FATAL, SqlState.CONFIG_FILE_ERROR,
                     "configuration file \"" + conf + "\" contains errors");
         }
-        for (String nv : commandLine) {
-            int eq = nv.indexOf('=');
-            if (eq <= 0) {
-                throw new PgException(Severity.FATAL, SqlState.SYNTAX_ERROR, "-c " + nv + " requires a value");
-            }
-            try {
-                s.set(nv.substring(0, eq).trim().replace('-', '_'), nv.substring(eq + 1), SettingSource.COMMAND_LINE,
-                        true);
-            } catch (PgException e) {
-                throw new PgException(Severity.FATAL, e.sqlState(), e.getMessage());
-            }
+        try {
+            s.applyCommandLine(commandLine);
+        } catch (PgException e) {
+            throw new PgException(Severity.FATAL, e.sqlState(), e.getMessage());
         }
         return s;
     }

@@ -1,7 +1,6 @@
 package org.pgjava.backend.aux;
 
 import org.pgjava.conf.ConfigFile;
-import org.pgjava.conf.SettingSource;
 import org.pgjava.conf.Settings;
 import org.pgjava.shmem.os.LibC;
 import org.pgjava.shmem.os.ProcessControl;
@@ -16,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,7 +128,7 @@ public final class AuxProcessMain {
             return 1;
         }
         ProcessControl.pid(); // binds libc (LibC) now, so a signal handler never triggers class loading
-        startStdinWatchdog();
+        ProcessControl.exitWhenStdinCloses();
         new ProcessControl().setTitle(kind.title);
         Settings settings = loadSettings();
         installSignals();
@@ -200,32 +198,11 @@ public final class AuxProcessMain {
         Signal.handle(new Signal(kind == Kind.CHECKPOINTER ? "TERM" : "USR2"), sun.misc.SignalHandler.SIG_IGN);
     }
 
+    /** postgresql.conf plus the postmaster's -c options, which the postmaster has already validated. */
     private Settings loadSettings() {
         Settings s = Settings.defaults();
         s.applyFile(ConfigFile.parse(dataDir.resolve("postgresql.conf")), false);
-        for (String nv : commandLineSettings) {
-            int eq = nv.indexOf('=');
-            if (eq > 0) {
-                s.set(nv.substring(0, eq).trim().replace('-', '_'), nv.substring(eq + 1), SettingSource.COMMAND_LINE,
-                        true);
-            }
-        }
+        s.applyCommandLine(commandLineSettings);
         return s;
-    }
-
-    /** Exits when stdin (a pipe whose write end only the postmaster holds) reaches EOF. */
-    private static void startStdinWatchdog() {
-        Thread.ofPlatform().daemon().name("postmaster-watchdog").stackSize(128 * 1024).start(() -> {
-            InputStream in = System.in;
-            byte[] b = new byte[64];
-            try {
-                while (in.read(b) >= 0) {
-                    // the postmaster never writes; anything read is ignored
-                }
-            } catch (IOException ignored) {
-                // treated as EOF
-            }
-            ProcessControl.exitNow(1);
-        });
     }
 }

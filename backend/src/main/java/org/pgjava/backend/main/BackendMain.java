@@ -6,7 +6,6 @@ import org.pgjava.backend.protocol.PostgresMain;
 import org.pgjava.backend.protocol.SessionEnd;
 import org.pgjava.backend.tcop.ActivityReporter;
 import org.pgjava.conf.ConfigFile;
-import org.pgjava.conf.SettingSource;
 import org.pgjava.conf.Settings;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.SqlState;
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -128,7 +126,7 @@ public final class BackendMain {
             return 1; // the postmaster died before we could ask to die with it
         }
         ProcessControl.pid(); // binds libc (LibC) now, so a signal handler never triggers class loading
-        startStdinWatchdog();
+        ProcessControl.exitWhenStdinCloses();
         title.setTitle(STARTING_TITLE);
         settings = loadSettings();
         installSignals();
@@ -343,34 +341,14 @@ public final class BackendMain {
         }
     }
 
+    /** postgresql.conf plus the postmaster's -c options, which the postmaster has already validated. */
     private Settings loadSettings() {
         Settings s = Settings.defaults();
         s.applyFile(ConfigFile.parse(dataDir.resolve("postgresql.conf")), false);
-        for (String nv : commandLineSettings) {
-            int eq = nv.indexOf('=');
-            if (eq > 0) {
-                s.set(nv.substring(0, eq).trim().replace('-', '_'), nv.substring(eq + 1), SettingSource.COMMAND_LINE,
-                        true);
-            }
-        }
+        s.applyCommandLine(commandLineSettings);
         return s;
     }
 
-    /** Exits when stdin (a pipe whose write end only the postmaster holds) reaches EOF. */
-    private static void startStdinWatchdog() {
-        Thread.ofPlatform().daemon().name("postmaster-watchdog").stackSize(128 * 1024).start(() -> {
-            InputStream in = System.in;
-            byte[] b = new byte[64];
-            try {
-                while (in.read(b) >= 0) {
-                    // the postmaster never writes; anything read is ignored
-                }
-            } catch (IOException ignored) {
-                // treated as EOF
-            }
-            ProcessControl.exitNow(1);
-        });
-    }
 
     private static int intEnv(String name) {
         String v = System.getenv(name);

@@ -35,6 +35,26 @@ public final class ProcessControl {
     }
 
     /**
+     * Starts the watchdog every child process runs: a daemon thread that reads stdin — a pipe whose write
+     * end only the postmaster holds — and {@link #exitNow(int) exits with status 1} at end of stream, so a
+     * child never outlives its postmaster (PR_SET_PDEATHSIG is the other half). Call once, early in main.
+     */
+    public static void exitWhenStdinCloses() {
+        Thread.ofPlatform().daemon().name("postmaster-watchdog").stackSize(128 * 1024).start(() -> {
+            java.io.InputStream in = System.in;
+            byte[] b = new byte[64];
+            try {
+                while (in.read(b) >= 0) {
+                    // the postmaster never writes; anything read is ignored
+                }
+            } catch (java.io.IOException ignored) {
+                // treated as end of stream
+            }
+            exitNow(1);
+        });
+    }
+
+    /**
      * Ends the process at once with {@code status}, like PostgreSQL's {@code _exit(2)} in quickdie. Never
      * returns. Nothing is flushed or run: no shutdown hooks, no finalization (pgjava logs to stderr
      * unbuffered, so log lines already written are out). Use only where an immediate exit is the intent.
