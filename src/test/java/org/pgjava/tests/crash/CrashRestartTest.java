@@ -242,7 +242,11 @@ class CrashRestartTest {
             ProcessHandle.of(bgwriter).orElseThrow().destroy(); // SIGTERM: exits with status 0
             assertTrue(PgJavaServer.waitFor(() -> server.childWithTitle(BGWRITER).filter(p -> p != bgwriter).isPresent(),
                     Duration.ofSeconds(20)), "a new background writer");
-            assertEquals(pid, backendPid(c), "no crash-restart: the session goes on");
+            try {
+                assertEquals(pid, backendPid(c), "no crash-restart: the session goes on");
+            } catch (java.sql.SQLException e) {
+                throw new AssertionError("the session's backend went away; server log:\n" + server.log(), e);
+            }
             assertEquals(Optional.of(checkpointer), server.childWithTitle(CHECKPOINTER));
             assertFalse(server.log().contains("background writer process (PID " + bgwriter + ")"), server.log());
         }

@@ -128,10 +128,12 @@ public final class AuxProcessMain {
             return 1;
         }
         ProcessControl.pid(); // binds libc (LibC) now, so a signal handler never triggers class loading
+        // handlers before anything the postmaster (or a test) could take as "started", such as the title:
+        // a SIGTERM that found the JVM's default action would kill us by the signal, which is a crash
+        installSignals();
         ProcessControl.exitWhenStdinCloses();
         new ProcessControl().setTitle(kind.title);
         Settings settings = loadSettings();
-        installSignals();
         ProcessAttachment shared;
         try {
             shared = ProcessAttachment.attach(System.getenv(SegmentIdentity.ENVIRONMENT_VARIABLE),

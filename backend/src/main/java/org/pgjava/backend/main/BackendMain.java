@@ -126,10 +126,10 @@ public final class BackendMain {
             return 1; // the postmaster died before we could ask to die with it
         }
         ProcessControl.pid(); // binds libc (LibC) now, so a signal handler never triggers class loading
+        installSignals(); // before the title: a signal must never meet the JVM's default action (see AuxProcessMain)
         ProcessControl.exitWhenStdinCloses();
         title.setTitle(STARTING_TITLE);
         settings = loadSettings();
-        installSignals();
         shared = attachSharedMemory(pid, BackendType.STANDBY_BACKEND);
         if (shared == null) {
             return 1;
