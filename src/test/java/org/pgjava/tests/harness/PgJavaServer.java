@@ -349,7 +349,10 @@ public final class PgJavaServer implements AutoCloseable {
         return condition.getAsBoolean();
     }
 
-    /** Stops the server (fast), kills whatever is left of its process tree, deletes its directory. */
+    /**
+     * Stops the server (fast), kills whatever is left of its process tree, deletes its directory and any
+     * shared-memory segment file a killed postmaster left in /dev/shm.
+     */
     @Override
     public void close() {
         if (running) {
@@ -377,6 +380,12 @@ public final class PgJavaServer implements AutoCloseable {
             running = false;
         }
         deleteTree(root);
+        try {
+            // a postmaster that was killed (kill -9 tests) leaves its shared segment, as PostgreSQL does
+            Files.deleteIfExists(Paths.get("/dev/shm/pgjava." + port + ".shmem"));
+        } catch (IOException ignored) {
+            // best effort
+        }
     }
 
     private static void deleteTree(Path p) {
