@@ -137,6 +137,9 @@ class CrashRestartTest {
             int victimPid = backendPid(victim);
             Set<Long> before = server.childPids();
             assertTrue(before.contains((long) victimPid));
+            // auxiliary processes start once the first standby is ready: wait for the checkpointer to exist
+            assertTrue(PgJavaServer.waitFor(() -> server.childWithTitle(CHECKPOINTER).isPresent(),
+                    Duration.ofSeconds(20)), "a checkpointer before the crash");
             long checkpointer = server.childWithTitle(CHECKPOINTER).orElseThrow();
             long t0 = System.nanoTime();
             ProcessHandle.of(victimPid).orElseThrow().destroyForcibly(); // kill -9
