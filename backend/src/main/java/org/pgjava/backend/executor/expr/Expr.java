@@ -224,14 +224,23 @@ public abstract class Expr {
         }
     }
 
-    /** AND with three-valued logic. */
-    public static final class And extends Expr {
+    /**
+     * AND / OR with SQL's three-valued logic: one algorithm, differing only in the value that decides the
+     * result on its own (FALSE for AND, TRUE for OR). A NULL operand makes the result NULL unless a
+     * deciding operand is present. Folding drops constant non-deciding operands.
+     */
+    public abstract static sealed class BoolConnective extends Expr permits And, Or {
         private final Expr[] args;
+        private final Boolean decisive;
 
-        public And(List<Expr> args) {
+        BoolConnective(List<Expr> args, boolean decisive) {
             super(16, -1);
             this.args = args.toArray(new Expr[0]);
+            this.decisive = decisive;
         }
+
+        /** The same connective over other operands. */
+        abstract BoolConnective with(List<Expr> args);
 
         @Override
         public Object eval(ExprContext c) {
@@ -240,11 +249,11 @@ public abstract class Expr {
                 Object v = e.eval(c);
                 if (v == null) {
                     sawNull = true;
-                } else if (!(Boolean) v) {
-                    return Boolean.FALSE;
+                } else if (v.equals(decisive)) {
+                    return decisive;
                 }
             }
-            return sawNull ? null : Boolean.TRUE;
+            return sawNull ? null : !decisive;
         }
 
         @Override
@@ -257,70 +266,44 @@ public abstract class Expr {
                     Object v = f.eval(c);
                     if (v == null) {
                         sawNull = true;
-                    } else if (!(Boolean) v) {
-                        return new Const(16, -1, Boolean.FALSE);
+                    } else if (v.equals(decisive)) {
+                        return new Const(16, -1, decisive);
                     }
                     continue;
                 }
                 kept.add(f);
             }
             if (kept.isEmpty()) {
-                return new Const(16, -1, sawNull ? null : Boolean.TRUE);
+                return new Const(16, -1, sawNull ? null : !decisive);
             }
             if (sawNull) {
                 kept.add(new Const(16, -1, null));
             }
-            return kept.size() == 1 ? kept.get(0) : new And(kept);
+            return kept.size() == 1 ? kept.get(0) : with(kept);
+        }
+    }
+
+    /** AND with three-valued logic. */
+    public static final class And extends BoolConnective {
+        public And(List<Expr> args) {
+            super(args, false);
+        }
+
+        @Override
+        BoolConnective with(List<Expr> args) {
+            return new And(args);
         }
     }
 
     /** OR with three-valued logic. */
-    public static final class Or extends Expr {
-        private final Expr[] args;
-
+    public static final class Or extends BoolConnective {
         public Or(List<Expr> args) {
-            super(16, -1);
-            this.args = args.toArray(new Expr[0]);
+            super(args, true);
         }
 
         @Override
-        public Object eval(ExprContext c) {
-            boolean sawNull = false;
-            for (Expr e : args) {
-                Object v = e.eval(c);
-                if (v == null) {
-                    sawNull = true;
-                } else if ((Boolean) v) {
-                    return Boolean.TRUE;
-                }
-            }
-            return sawNull ? null : Boolean.FALSE;
-        }
-
-        @Override
-        public Expr fold(ExprContext c) {
-            List<Expr> kept = new java.util.ArrayList<>();
-            boolean sawNull = false;
-            for (Expr e : args) {
-                Expr f = e.fold(c);
-                if (f.isConst()) {
-                    Object v = f.eval(c);
-                    if (v == null) {
-                        sawNull = true;
-                    } else if ((Boolean) v) {
-                        return new Const(16, -1, Boolean.TRUE);
-                    }
-                    continue;
-                }
-                kept.add(f);
-            }
-            if (kept.isEmpty()) {
-                return new Const(16, -1, sawNull ? null : Boolean.FALSE);
-            }
-            if (sawNull) {
-                kept.add(new Const(16, -1, null));
-            }
-            return kept.size() == 1 ? kept.get(0) : new Or(kept);
+        BoolConnective with(List<Expr> args) {
+            return new Or(args);
         }
     }
 
