@@ -877,33 +877,30 @@ final class SqlParser {
     }
 
     private ExprNode parseOr() {
-        ExprNode left = parseAnd();
-        if (!isKw("or") || keywordIsLabel()) {
-            return left;
-        }
-        List<ExprNode> args = new ArrayList<>();
-        args.add(left);
-        int loc = cur().start();
-        while (isKw("or") && !keywordIsLabel()) {
-            advance();
-            args.add(parseAnd());
-        }
-        return new ExprNode.Bool(ExprNode.BoolOp.OR, List.copyOf(args), loc);
+        return parseBoolChain("or", ExprNode.BoolOp.OR, this::parseAnd);
     }
 
     private ExprNode parseAnd() {
-        ExprNode left = parseNot();
-        if (!isKw("and") || keywordIsLabel()) {
+        return parseBoolChain("and", ExprNode.BoolOp.AND, this::parseNot);
+    }
+
+    /**
+     * {@code operand (keyword operand)*} as one n-ary Bool node (a single operand is returned as is); the
+     * keyword does not continue the chain where it is a bare column label.
+     */
+    private ExprNode parseBoolChain(String keyword, ExprNode.BoolOp op, java.util.function.Supplier<ExprNode> operand) {
+        ExprNode left = operand.get();
+        if (!isKw(keyword) || keywordIsLabel()) {
             return left;
         }
         List<ExprNode> args = new ArrayList<>();
         args.add(left);
         int loc = cur().start();
-        while (isKw("and") && !keywordIsLabel()) {
+        while (isKw(keyword) && !keywordIsLabel()) {
             advance();
-            args.add(parseNot());
+            args.add(operand.get());
         }
-        return new ExprNode.Bool(ExprNode.BoolOp.AND, List.copyOf(args), loc);
+        return new ExprNode.Bool(op, List.copyOf(args), loc);
     }
 
     private ExprNode parseNot() {
