@@ -935,6 +935,16 @@ public final class Session {
         }
 
         @Override
+        public void reportWaitStart(org.pgjava.shmem.status.WaitEvent event) {
+            activity.waitStarted(event);
+        }
+
+        @Override
+        public void reportWaitEnd() {
+            activity.waitEnded();
+        }
+
+        @Override
         public void notice(PgException notice) {
             pendingNotices.add(notice);
         }

@@ -72,4 +72,15 @@ public interface SessionContext {
     default boolean processExists(int pid) {
         return false;
     }
+
+    /**
+     * The session starts waiting for {@code event} (pg_stat_activity's wait_event_type / wait_event show it)
+     * until {@link #reportWaitEnd()}. Call both on every path (try/finally). The default reports nothing.
+     */
+    default void reportWaitStart(org.pgjava.shmem.status.WaitEvent event) {
+    }
+
+    /** Ends the wait of {@link #reportWaitStart}. */
+    default void reportWaitEnd() {
+    }
 }

@@ -238,18 +238,23 @@ public final class Functions {
         fn("pg_sleep", Types.VOID, true, (a, c) -> {
             double secs = (Double) a[0];
             long end = System.nanoTime() + (long) (secs * 1e9);
-            while (true) {
-                c.session().checkForInterrupts();
-                long left = end - System.nanoTime();
-                if (left <= 0 || Double.isNaN(secs)) {
-                    break;
+            c.session().reportWaitStart(org.pgjava.shmem.status.WaitEvent.PG_SLEEP);
+            try {
+                while (true) {
+                    c.session().checkForInterrupts();
+                    long left = end - System.nanoTime();
+                    if (left <= 0 || Double.isNaN(secs)) {
+                        break;
+                    }
+                    try {
+                        Thread.sleep(Math.min(5, Math.max(1, left / 1_000_000)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw PgException.error(SqlState.QUERY_CANCELED, "canceling statement due to user request");
+                    }
                 }
-                try {
-                    Thread.sleep(Math.min(5, Math.max(1, left / 1_000_000)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw PgException.error(SqlState.QUERY_CANCELED, "canceling statement due to user request");
-                }
+            } finally {
+                c.session().reportWaitEnd();
             }
             return "";
         }, F8);
