@@ -62,7 +62,7 @@ class DmlDdlParserTest {
 
     @Test
     void updateForms() {
-        UpdateStmt u = assertInstanceOf(UpdateStmt.class, one("update only t x set a = 1, (b, c) = (default, 3), d = row where a > 0 returning a"));
+        UpdateStmt u = assertInstanceOf(UpdateStmt.class, one("update only t x set a = 1, (b, c) = (default, 3), d = d where a > 0 returning a"));
         assertEquals("x", u.relation().alias());
         assertEquals(List.of("a", "b", "c", "d"), u.set().stream().map(c -> c.target().name()).toList());
         assertInstanceOf(ExprNode.SetToDefault.class, u.set().get(1).value());
