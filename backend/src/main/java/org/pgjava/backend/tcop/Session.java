@@ -607,7 +607,8 @@ public final class Session {
             return new PreparedStatementEntry(name, query, raw, u, null, declared, utilityColumns(u),
                     u.commandTag());
         }
-        var plan = paramTypes == null ? Planner.plan(raw, null, context) : Planner.analyze(raw, paramTypes, context);
+        var plan = paramTypes == null ? Planner.plan(raw, null, context, Parser::parseExpression)
+                : Planner.analyze(raw, paramTypes, context, Parser::parseExpression);
         return new PreparedStatementEntry(name, query, raw, null, plan, plan.parameterTypes(),
                 plan.resultColumns(), commandWord(query, raw));
     }
@@ -628,7 +629,9 @@ public final class Session {
         }
         xact.markSnapshotTaken();
         portal.run = stmt.plan().start(portal.params, context);
-        return false;
+        List<PgException> notices = portal.run.takeNotices();
+        pendingNotices.addAll(notices);
+        return !notices.isEmpty();
     }
 
     /** The command word of a planned statement for the process title: its first keyword, upper-cased. */
