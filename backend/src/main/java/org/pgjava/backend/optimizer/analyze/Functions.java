@@ -513,6 +513,29 @@ public final class Functions {
      * now(), transaction_timestamp(), statement_timestamp(), clock_timestamp(), date_part, date_trunc,
      * make_date. date_part and date_trunc on timestamptz read the session's TimeZone.
      */
+    /**
+     * The SQL value functions CURRENT_DATE, CURRENT_TIMESTAMP[(p)], LOCALTIMESTAMP[(p)] as expressions (the
+     * transaction start time; precision -1 for none, above 6 means 6), or null for the ones pgjava does not
+     * build (CURRENT_TIME, LOCALTIME: no time type) and unknown names.
+     */
+    public static Expr dateTimeValueFunction(String name, int precision) {
+        int p = Math.min(precision, 6);
+        return switch (name) {
+            case "current_date" -> new Expr.Call(Types.DATE, (a, c) -> DateTimes.timestamptzToDate(
+                    c.session().transactionStartTimestamp(), DateTimes.sessionZone(c.session())), List.of(), false);
+            case "current_timestamp" -> {
+                Expr call = new Expr.Call(Types.TIMESTAMPTZ, (a, c) -> c.session().transactionStartTimestamp(), List.of(), false);
+                yield p < 0 ? call : new Expr.Unary(Types.TIMESTAMPTZ, p, v -> DateTimes.roundToPrecision((Long) v, p), call);
+            }
+            case "localtimestamp" -> {
+                Expr call = new Expr.Call(Types.TIMESTAMP, (a, c) -> DateTimes.timestamptzToTimestamp(
+                        c.session().transactionStartTimestamp(), DateTimes.sessionZone(c.session())), List.of(), false);
+                yield p < 0 ? call : new Expr.Unary(Types.TIMESTAMP, p, v -> DateTimes.roundToPrecision((Long) v, p), call);
+            }
+            default -> null;
+        };
+    }
+
     /** The body of a signature PostgreSQL has on a type pgjava does not compute with: 0A000 when called. */
     private static Expr.FnN notBuilt(String signature) {
         return (a, c) -> {

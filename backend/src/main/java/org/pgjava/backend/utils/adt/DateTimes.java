@@ -74,7 +74,7 @@ public final class DateTimes {
 
     /** Which of the three types a text is read as (their messages and rules differ). */
     public enum Kind {
-        DATE("date"), TIMESTAMP("timestamp without time zone"), TIMESTAMPTZ("timestamp with time zone");
+        DATE("date"), TIMESTAMP("timestamp"), TIMESTAMPTZ("timestamp with time zone");
 
         final String sqlName;
 
@@ -594,6 +594,24 @@ public final class DateTimes {
                     word = s.substring(st, i);
                 }
                 String w = word.toLowerCase(Locale.ROOT);
+                if (monthOf(w) != 0 && !haveDate && i + 1 < n && (s.charAt(i) == '-' || s.charAt(i) == '/')
+                        && Character.isDigit(s.charAt(i + 1))) {
+                    // Jan-08-1999: a date field that starts with the month's name
+                    char delim = s.charAt(i);
+                    List<String> parts = new ArrayList<>();
+                    parts.add(word);
+                    while (i < n && s.charAt(i) == delim && i + 1 < n && isDigit(s.charAt(i + 1))) {
+                        i++;
+                        int ps = i;
+                        while (i < n && isDigit(s.charAt(i))) {
+                            i++;
+                        }
+                        parts.add(s.substring(ps, i));
+                    }
+                    decodeDateParts(parts, delim, p, s, kind, ctx);
+                    haveDate = true;
+                    continue;
+                }
                 if (w.equals("t") && i < n && isDigit(s.charAt(i)) && haveDate && !haveTime) {
                     continue; // ISO 8601 date/time separator
                 }
@@ -636,7 +654,8 @@ public final class DateTimes {
                         ZoneId z = word.indexOf('/') >= 0 || word.length() > 4 ? zoneByName(word) : null;
                         if (z == null) {
                             if (word.indexOf('/') >= 0) {
-                                throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "time zone \"" + word + "\" not recognized");
+                                throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "time zone \""
+                                        + word.toLowerCase(Locale.ROOT) + "\" not recognized");
                             }
                             throw invalidSyntax(s, kind);
                         }
