@@ -1766,6 +1766,8 @@ public final class Analyzer {
                 out = new Expr.Call(target, (a, c) -> TypeIO.input(target,
                         from == Types.BPCHAR ? Casts.rtrimSpaces((String) a[0]) : (String) a[0], c.session()), List.of(e), true, true);
             }
+        } else if (Casts.sessionCastFunction(from, target) != null) {
+            out = new Expr.Call(target, Casts.sessionCastFunction(from, target), List.of(e), true, false);
         } else {
             Expr.Fn1 fn = Casts.castFunction(from, target);
             out = fn == null ? new Expr.Unary(target, -1, a -> a, e) : new Expr.Unary(target, -1, fn, e);
@@ -2058,6 +2060,10 @@ public final class Analyzer {
                         .withPosition(tn.location() + 1);
             }
             default -> {
+                int builtin = Types.oidOfTypeName(base);
+                if (builtin != 0 && Types.isSupported(builtin)) {
+                    yield builtin;
+                }
                 org.pgjava.catalog.BuiltinType bt = org.pgjava.catalog.BuiltinType.byName(base);
                 if (bt != null || base.equals("timetz") || base.equals("time") || base.equals("interval")
                         || base.equals("timestamp") || base.equals("timestamptz") || base.equals("date")) {
@@ -2078,57 +2084,10 @@ public final class Analyzer {
                 }
                 vals[i] = Integer.parseInt(c.value());
             }
-            switch (oid) {
-                case Types.NUMERIC -> {
-                    if (vals.length > 2) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "invalid NUMERIC type modifier").withPosition(tn.location() + 1);
-                    }
-                    int p = vals[0];
-                    int s = vals.length > 1 ? vals[1] : 0;
-                    if (p < 1 || p > 1000) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "NUMERIC precision " + p + " must be between 1 and 1000")
-                                .withPosition(tn.location() + 1);
-                    }
-                    if (s < -1000 || s > 1000) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "NUMERIC scale " + s + " must be between -1000 and 1000")
-                                .withPosition(tn.location() + 1);
-                    }
-                    if (s < 0) {
-                        throw PgException.notSupported("negative NUMERIC scale is not supported yet").withPosition(tn.location() + 1);
-                    }
-                    typmod = ((p << 16) | (s & 0x7ff)) + 4;
-                }
-                case Types.VARCHAR, Types.BPCHAR -> {
-                    if (vals.length > 1) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "invalid type modifier").withPosition(tn.location() + 1);
-                    }
-                    String tname = oid == Types.VARCHAR ? "varchar" : "char";
-                    if (vals[0] < 1) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "length for type " + tname + " must be at least 1")
-                                .withPosition(tn.location() + 1);
-                    }
-                    if (vals[0] > 10485760) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "length for type " + tname + " cannot exceed 10485760")
-                                .withPosition(tn.location() + 1);
-                    }
-                    typmod = vals[0] + 4;
-                }
-                case 1114, 1184 -> {
-                    String what = "TIMESTAMP(";
-                    if (vals.length > 1) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "invalid type modifier").withPosition(tn.location() + 1);
-                    }
-                    if (vals[0] < 0) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, what + vals[0] + ")"
-                                + (oid == 1184 ? " WITH TIME ZONE" : "") + " precision must not be negative")
-                                .withPosition(tn.location() + 1);
-                    }
-                    // PostgreSQL warns "TIMESTAMP(7) precision reduced to maximum allowed, 6" (22023) and
-                    // goes on with 6; pgjava's analyzer has no warning channel yet, so it only reduces.
-                    typmod = Math.min(vals[0], 6);
-                }
-                default -> throw PgException.error(SqlState.SYNTAX_ERROR, "type modifier is not allowed for type \"" + base + "\"")
-                        .withPosition(tn.location() + 1);
+            try {
+                typmod = Types.typmodIn(oid, vals, new ArrayList<>());
+            } catch (PgException ex) {
+                throw ex.withPosition(tn.location() + 1);
             }
         }
         return new int[] {oid, typmod};
@@ -2150,7 +2109,13 @@ public final class Analyzer {
             case "session_user" -> new Expr.Call(Types.NAME, (a, c) -> c.session().sessionUser(), List.of(), false);
             case "current_catalog" -> new Expr.Call(Types.NAME, (a, c) -> c.session().databaseName(), List.of(), false);
             case "current_schema" -> new Expr.Call(Types.NAME, (a, c) -> "public", List.of(), false);
-            default -> throw PgException.notSupported(f.name() + " is not supported yet").withPosition(f.location() + 1);
+            default -> {
+                Expr dt = Functions.dateTimeValueFunction(f.name(), f.precision());
+                if (dt == null) {
+                    throw PgException.notSupported(f.name() + " is not supported yet").withPosition(f.location() + 1);
+                }
+                yield dt;
+            }
         };
     }
 
