@@ -379,4 +379,17 @@ public final class WalShared {
     public MemorySegment page(long pageStartLsn) {
         return memory.asSlice(pagesOffset + (long) slotOf(pageStartLsn) * WalGeometry.PAGE_SIZE, WalGeometry.PAGE_SIZE);
     }
+
+    /**
+     * The ring bytes holding WAL [lsn, lsn + length), which must lie in consecutive slots without wrapping
+     * past the last slot (the writer splits its runs there).
+     */
+    public MemorySegment ringBytes(long lsn, long length) {
+        long pageStart = WalGeometry.pageStart(lsn);
+        long offset = pagesOffset + (long) slotOf(pageStart) * WalGeometry.PAGE_SIZE + (lsn - pageStart);
+        if (offset + length > pagesOffset + (long) walBuffers * WalGeometry.PAGE_SIZE) {
+            throw new IllegalArgumentException("WAL range wraps the ring");
+        }
+        return memory.asSlice(offset, length);
+    }
 }
