@@ -238,14 +238,17 @@ public record WalRecord(long lsn, long endLsn, long xid, long prevLsn, int info,
         int mainLength = 0;
         RelFileLocator previous = null;
         int lastId = -1;
+        long payloadTotal = 0;
         try {
-            while (in.remaining() > 0) {
+            while (in.remaining() > payloadTotal) {
                 int id = Byte.toUnsignedInt(in.get());
                 if (id == DATA_SHORT) {
                     mainLength = Byte.toUnsignedInt(in.get());
+                    payloadTotal += mainLength;
                     break;
                 } else if (id == DATA_LONG) {
                     mainLength = in.getInt();
+                    payloadTotal += Integer.toUnsignedLong(mainLength);
                     break;
                 } else if (id > MAX_BLOCK_ID || id <= lastId) {
                     throw new WalFormatException("invalid block_id " + id + " at " + lsnText(lsn));
@@ -278,6 +281,7 @@ public record WalRecord(long lsn, long endLsn, long xid, long prevLsn, int info,
                 if ((forkFlags & FORK_MASK) >= ForkNumber.values().length) {
                     throw new WalFormatException("invalid fork number at " + lsnText(lsn));
                 }
+                payloadTotal += imageLength + dataLength;
                 headers.add(new Header(id, forkFlags, dataLength, imageLength, holeOffset, holeLength, locator,
                         in.getInt()));
             }
