@@ -41,6 +41,7 @@ final class WalFixture implements AutoCloseable {
     WalFixture(Path directory, int walBuffers) throws IOException {
         this.directory = directory;
         this.walBuffers = walBuffers;
+        Files.createDirectories(directory);
         SegmentIdentity id = new SegmentIdentity(directory.resolve("pgjava.shmem"),
                 (int) ProcessHandle.current().pid(), 1);
         this.segment = SharedSegment.create(id, layout(walBuffers));
@@ -53,6 +54,16 @@ final class WalFixture implements AutoCloseable {
     synchronized WalShared sharedView() {
         LWLockOwner owner = new LWLockOwner(new LWLockWaitSlots(segment.region(WAIT_SLOTS)), nextSlot++);
         return new WalShared(segment.region(WAL), walBuffers, owner);
+    }
+
+    /** A view for the calling test thread, made once. */
+    private org.pgjava.shmem.wal.WalShared testView;
+
+    synchronized org.pgjava.shmem.wal.WalShared shared() {
+        if (testView == null) {
+            testView = sharedView();
+        }
+        return testView;
     }
 
     /** An inserter for the calling thread, fsync on, fdatasync. */
