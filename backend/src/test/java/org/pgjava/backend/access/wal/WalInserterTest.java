@@ -309,4 +309,22 @@ class WalInserterTest {
             assertTrue(f.shared().flushedLsn() < end);
         }
     }
+
+    @Test
+    void freshClusterStartsAtSecondSegmentLikeInitdb() throws Exception {
+        try (WalFixture f = new WalFixture(dir, 8)) {
+            WalInserter w = f.inserter();
+            long start = f.segments.segmentStart(1);
+            w.startAfterRecovery(start, 0);
+            long end = w.insert(RmgrIds.XLOG, CheckpointRecord.XLOG_CHECKPOINT_SHUTDOWN, 0, List.of(),
+                    CheckpointRecord.of(start + 24, 3, 10000, 3, 0).encode());
+            w.flush(end);
+            assertFalse(Files.exists(f.segments.path(0)));
+            assertEquals("000000010000000000000001", f.segments.path(1).getFileName().toString());
+            List<WalRecord> records = readAll(f.segments, start + WalGeometry.PAGE_HEADER_SIZE);
+            assertEquals(1, records.size());
+            assertEquals("0/100018", WalGeometry.formatLsn(records.getFirst().lsn()));
+            assertEquals(0, records.getFirst().prevLsn());
+        }
+    }
 }
