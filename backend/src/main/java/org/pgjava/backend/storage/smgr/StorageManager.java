@@ -515,6 +515,14 @@ public final class StorageManager implements AutoCloseable {
      * @throws DataSyncFailedError if the file cannot be opened or fsynced
      */
     public boolean fsyncSegment(RelFileLocator rel, ForkNumber fork, int segno) {
+        if (!Files.exists(path(rel, fork, segno))) {
+            // dropped (or never created): a cached descriptor would only sync an unlinked file
+            OpenFork stale = open.remove(new ForkKey(rel, fork));
+            if (stale != null) {
+                stale.closeAll();
+            }
+            return false;
+        }
         FileChannel ch;
         try {
             ch = segment(rel, fork, segno, false);
