@@ -14,6 +14,20 @@ client process per connection (psql costs milliseconds of its own per start):
       opens n connections (each authenticated and having run "SELECT 1"), prints "ready" on stdout and
       keeps them open and idle until stdin reaches EOF (or SIGTERM), then terminates them.
 
+  pgclient.py cancel --host H --port P --user U [--password PW] -n 20
+      n times: a connection runs "SELECT pg_sleep(10)"; 0.2 s later a CancelRequest (the key from
+      BackendKeyData) goes out on a new connection; the time from sending the CancelRequest to reading the
+      ErrorResponse 57014 on the first connection is one sample. Prints the latency JSON object.
+
+  pgclient.py activity --host H --port P --user U [--password PW] --hold 50 -n 50
+      holds --hold idle connections, then times n runs of "SELECT * FROM pg_stat_activity" (all rows read)
+      on one more connection. Prints the latency JSON object.
+
+  pgclient.py crash --host H --port P --user U [--password PW] -n 3
+      n times: opens a connection, kill -9's its backend (the pid of BackendKeyData; needs the right to
+      signal it), then polls connect + "SELECT 1" every 5 ms; the time from the kill to the first
+      successful query is one sample (the server's whole crash-restart). Prints the latency JSON object.
+
 Wire format used (PostgreSQL frontend/backend protocol 3.0): StartupMessage (int32 len, int32 196608,
 "user\\0U\\0database\\0D\\0application_name\\0pgclient\\0\\0"), then typed messages: 1 type byte, int32 length
 including itself, payload. Authentication 'R' codes 0 ok, 3 cleartext, 5 md5 (4-byte salt), 10 SASL
@@ -106,6 +120,10 @@ def _scram(sock, user, password, mechanisms):
         raise PgError("server signature does not verify")
 
 
+# socket fileno -> (backend pid, secret key) from BackendKeyData
+BACKEND_KEYS = {}
+
+
 def connect(host, port, user, db, password, timeout=30.0):
     """Returns an authenticated socket whose session is ready for a query (ReadyForQuery seen)."""
     sock = socket.create_connection((host, port), timeout=timeout)
@@ -133,9 +151,11 @@ def connect(host, port, user, db, password, timeout=30.0):
                 raise PgError("unsupported authentication request %d" % code)
         elif kind == b"E":
             raise PgError(_error_text(body))
+        elif kind == b"K":
+            BACKEND_KEYS[sock.fileno()] = struct.unpack("!ii", body[:8])
         elif kind == b"Z":
             return sock
-        # S (ParameterStatus), K (BackendKeyData), N (notice): ignored
+        # S (ParameterStatus), N (notice): ignored
 
 
 def simple_query(sock, sql):
@@ -175,7 +195,90 @@ def cmd_latency(a):
         t0 = time.perf_counter()
         one_cycle(a)
         times.append((time.perf_counter() - t0) * 1000.0)
-    total = time.perf_counter() - t_all
+    report(times, time.perf_counter() - t_all)
+
+
+def cmd_cancel(a):
+    times = []
+    for _ in range(a.n):
+        sock = connect(a.host, a.port, a.user, a.db, a.password)
+        try:
+            pid, key = BACKEND_KEYS[sock.fileno()]
+            _send(sock, b"Q", b"SELECT pg_sleep(10)\0")
+            time.sleep(0.2)
+            t0 = time.perf_counter()
+            c = socket.create_connection((a.host, a.port), timeout=10)
+            c.sendall(struct.pack("!iiii", 16, 80877102, pid, key))
+            c.close()
+            code = None
+            while True:
+                kind, body = _read_message(sock)
+                if kind == b"E" and code is None:
+                    times.append((time.perf_counter() - t0) * 1000.0)
+                    code = _error_text(body)
+                elif kind == b"Z":
+                    break
+            if code is None or "57014" not in code:
+                raise PgError("the statement was not cancelled: %s" % code)
+        finally:
+            terminate(sock)
+    report(times, sum(times) / 1000.0)
+
+
+def cmd_activity(a):
+    held = []
+    try:
+        for _ in range(a.hold):
+            s = connect(a.host, a.port, a.user, a.db, a.password)
+            simple_query(s, "SELECT 1")
+            held.append(s)
+        sock = connect(a.host, a.port, a.user, a.db, a.password)
+        try:
+            for _ in range(a.warmup):
+                simple_query(sock, "SELECT * FROM pg_stat_activity")
+            times = []
+            t_all = time.perf_counter()
+            for _ in range(a.n):
+                t0 = time.perf_counter()
+                simple_query(sock, "SELECT * FROM pg_stat_activity")
+                times.append((time.perf_counter() - t0) * 1000.0)
+            report(times, time.perf_counter() - t_all)
+        finally:
+            terminate(sock)
+    finally:
+        for s in held:
+            try:
+                terminate(s)
+            except OSError:
+                pass
+
+
+def cmd_crash(a):
+    times = []
+    for _ in range(a.n):
+        sock = connect(a.host, a.port, a.user, a.db, a.password)
+        pid, _key = BACKEND_KEYS[sock.fileno()]
+        t0 = time.perf_counter()
+        os.kill(pid, signal.SIGKILL)
+        sock.close()
+        time.sleep(0.005)
+        while True:
+            if time.perf_counter() - t0 > 120:
+                raise PgError("no connection accepted within 120 s of the kill")
+            try:
+                s = connect(a.host, a.port, a.user, a.db, a.password, timeout=5)
+                simple_query(s, "SELECT 1")
+                terminate(s)
+                break
+            except (PgError, OSError):
+                time.sleep(0.005)
+        times.append((time.perf_counter() - t0) * 1000.0)
+        time.sleep(3)   # let the restarted server settle (auxiliary processes, standby pool)
+    report(times, sum(times) / 1000.0)
+
+
+def report(times, total):
+    """Prints the latency JSON object for the samples (milliseconds) taken in total seconds."""
     times.sort()
     n = len(times)
 
@@ -208,7 +311,7 @@ def cmd_hold(a):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["latency", "hold"])
+    ap.add_argument("command", choices=["latency", "hold", "cancel", "activity", "crash"])
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--user", default="postgres")
@@ -216,9 +319,11 @@ def main():
     ap.add_argument("--password", default=os.environ.get("PGPASSWORD"))
     ap.add_argument("-n", type=int, default=300)
     ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--hold", type=int, default=50)
     a = ap.parse_args()
     try:
-        (cmd_latency if a.command == "latency" else cmd_hold)(a)
+        {"latency": cmd_latency, "hold": cmd_hold, "cancel": cmd_cancel, "activity": cmd_activity,
+         "crash": cmd_crash}[a.command](a)
     except (PgError, OSError) as e:
         print(f"pgclient: {e}", file=sys.stderr)
         return 1

@@ -20,6 +20,9 @@
 #   - SELECT 1 on open connections: pgbench -n -M simple|extended|prepared, -c 1 and -c 8 (-j 2);
 # Both servers run at the same time and every metric is taken on PostgreSQL and then on pgjava before the
 # next one, so that changing background load hits both alike.
+#   - interrupts and monitoring (pgclient.py): cancel latency (CancelRequest sent -> 57014 read, a running
+#     pg_sleep), SELECT * FROM pg_stat_activity latency with 50 other idle connections, and the time from a
+#     backend's kill -9 to the first successful new connection + SELECT 1 (the whole crash-restart);
 #   - server start to first accepted query: the start command is launched and `psql -c 'select 1'` is
 #     polled until it succeeds (median of 3 restarts);
 #   - memory per idle connection, first thing on the fresh servers: pgclient.py holds 50 idle connections;
@@ -50,7 +53,8 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
-if [[ $quick == 1 ]]; then DUR=3; LAT_N=100; START_REPS=1; REPS=1; else DUR=10; LAT_N=300; START_REPS=3; REPS=3; fi
+if [[ $quick == 1 ]]; then DUR=3; LAT_N=100; START_REPS=1; REPS=1; CANCEL_N=10; CRASH_N=1
+else DUR=10; LAT_N=300; START_REPS=3; REPS=3; CANCEL_N=30; CRASH_N=3; fi
 REPS=${BENCH_REPS:-$REPS}
 MEM_N=50
 PASSWORD=bench-$RANDOM-$RANDOM
@@ -409,6 +413,36 @@ phase_start() {
     fi
 }
 
+# json_field JSON FIELD -> the value, or nothing when JSON is not an object
+json_field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2" 2>/dev/null; }
+
+# pgclient_metric ARRAYNAME KEY HOST PORT PASSWORD ARGS...: KEY_median / KEY_p99 from a pgclient.py command
+pgclient_metric() {
+    local -n res=$1
+    local key=$2 host=$3 port=$4 pw=$5 js
+    shift 5
+    js=$(PGPASSWORD=$pw timeout 900 python3 "$bench/pgclient.py" "$@" --host "$host" --port "$port" 2>&1)
+    echo "--- pgclient $* $host:$port: $js" >>"$LOG"
+    if [[ $js == "{"* ]]; then
+        res[${key}_median]=$(json_field "$js" median_ms)
+        res[${key}_p99]=$(json_field "$js" p99_ms)
+    else
+        res[${key}_median]="failed: ${js:0:120}"; res[${key}_p99]=${res[${key}_median]}
+    fi
+}
+
+phase_interrupts() {
+    log "$1: cancel latency, pg_stat_activity latency"
+    pgclient_metric "$1" cancel "$2" "$3" "$4" cancel -n "$CANCEL_N"
+    pgclient_metric "$1" activity "$2" "$3" "$4" activity --hold "$MEM_N" -n 100 --warmup 10
+}
+
+# kill -9 of a backend -> first accepted connection; last, because it restarts the whole server
+phase_crash() {
+    log "$1: kill -9 of a backend to the first accepted connection"
+    pgclient_metric "$1" crash "$2" "$3" "$4" crash -n "$CRASH_N"
+}
+
 # after all client work: how many server processes are left and their PSS (pgjava's pool after reuse)
 phase_after() {
     local -n arr=$1
@@ -467,7 +501,11 @@ for ((rep = 1; rep <= REPS; rep++)); do
     done
 done
 for side in "${sides[@]}"; do
+    eval "phase_interrupts $side"
+done
+for side in "${sides[@]}"; do
     eval "phase_after $side"
+    eval "phase_crash $side"
     eval "phase_start $side"
 done
 pg_stop
@@ -489,6 +527,11 @@ rows=(
     "sel_extended_8|\`SELECT 1\`, -M extended, 8 clients (tps)|higher"
     "sel_prepared_1|\`SELECT 1\`, -M prepared, 1 client (tps)|higher"
     "sel_prepared_8|\`SELECT 1\`, -M prepared, 8 clients (tps)|higher"
+    "cancel_median|cancel latency: CancelRequest sent → 57014 read, running pg_sleep, median of $CANCEL_N (ms)|lower"
+    "cancel_p99|… p99 of the same (ms)|lower"
+    "activity_median|\`SELECT * FROM pg_stat_activity\` with $MEM_N other idle connections, median of 100 (ms)|lower"
+    "activity_p99|… p99 of the same (ms)|lower"
+    "crash_median|kill -9 of a backend → first accepted connection + \`SELECT 1\`, median of $CRASH_N (ms)|lower"
     "start_ms|server start to first accepted query, median of $START_REPS (ms)|lower"
     "mem_idle|PSS of all server processes, no client connected (MiB)|lower"
     "mem_total|PSS of all server processes with $MEM_N idle connections ÷ $MEM_N (MiB)|lower"

@@ -347,9 +347,29 @@ public final class PostmasterMain {
             case RESTART -> aux.start(kind);
             case CRASH -> {
                 LOG.info("{}", ChildExit.describe(kind, pid, status));
+                String activity = kind == ChildKind.BACKEND ? crashedActivity((int) pid) : null;
+                if (activity != null) {
+                    LOG.info(org.slf4j.MarkerFactory.getMarker("DETAIL"), "Failed process was running: {}", activity);
+                }
                 LOG.info("terminating any other active server processes");
                 supervisor.execute(this::crashRestart);
             }
+        }
+    }
+
+    /**
+     * The last query text the crashed backend {@code pid} reported in its status slot (PostgreSQL's
+     * pgstat_get_crashed_backend_activity), read without waiting on the slot's change counter; null if it
+     * has none or the segment is gone.
+     */
+    private String crashedActivity(int pid) {
+        SharedSegment s = segment;
+        if (s == null) return null;
+        try {
+            return new org.pgjava.shmem.status.BackendStatusArray(
+                    s.region(ServerSegmentLayout.BACKEND_STATUS), segmentLayout.querySize()).crashedActivity(pid);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

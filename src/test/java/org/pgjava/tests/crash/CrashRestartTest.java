@@ -168,6 +168,7 @@ class CrashRestartTest {
             assertEquals("ready", server.pidFileStatus());
             assertLogInOrder(server.log(),
                     "LOG:  server process (PID " + victimPid + ") was terminated by signal 9: Killed",
+                    "DETAIL:  Failed process was running: SELECT pg_backend_pid()",
                     "LOG:  terminating any other active server processes",
                     "LOG:  all server processes terminated; reinitializing",
                     "LOG:  database system is ready to accept connections");

@@ -116,6 +116,12 @@ class StatActivityTest {
             Row sl = rows.get(sleeperPid);
             assertEquals("active", sl.state());
             assertEquals("SELECT pg_sleep(2)", sl.query());
+            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT wait_event_type, wait_event FROM pg_stat_activity WHERE pid = " + sleeperPid)) {
+                assertTrue(rs.next());
+                assertEquals("Timeout", rs.getString(1), "pg_sleep waits on Timeout/PgSleep as in PostgreSQL");
+                assertEquals("PgSleep", rs.getString(2));
+            }
             Row id = rows.get(idlePid);
             assertEquals("idle", id.state());
             assertEquals("SELECT 42 AS answer", id.query());

@@ -205,6 +205,7 @@ public final class BackendMain {
         sh.becomeClient(p.databaseOid(), p.database(), p.roleOid(), p.user(), p.parameters().get("application_name"),
                 p.local(), p.clientAddress(), p.clientPort());
         s.attachActivity(sh.statusArray()::snapshot, ActivityReporter.of(sh.statusSlot()));
+        s.attachSignals(sh.statusArray()::snapshot, this::isSuperuserRole);
         title.setTitle(prefix + "authentication");
         sessionChannel = channel;
         session = s;
@@ -245,6 +246,17 @@ public final class BackendMain {
      * PostgreSQL 15's quickdie message (WARNING_CLIENT_ONLY: to the client, not to the server log), sent
      * as a NoticeResponse before the connection closes.
      */
+    /**
+     * Whether {@code roleOid} is a superuser's, read from the role file the postmaster also reads (so a
+     * role altered since this backend started is judged by its current attributes); false if unknown.
+     */
+    private boolean isSuperuserRole(int roleOid) {
+        for (var r : org.pgjava.catalog.authfile.AuthFile.read(dataDir).roles()) {
+            if (r.oid() == roleOid) return r.superuser();
+        }
+        return false;
+    }
+
     static PgException crashWarning() {
         return new PgException(org.pgjava.conf.errors.Severity.WARNING, SqlState.CRASH_SHUTDOWN,
                 "terminating connection because of crash of another server process")

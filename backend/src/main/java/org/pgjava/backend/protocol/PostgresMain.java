@@ -112,6 +112,14 @@ public final class PostgresMain {
         session.attachActivity(source, reporter);
     }
 
+    /**
+     * Lets pg_cancel_backend / pg_terminate_backend signal other backends found in {@code source};
+     * {@code superuserRole} tells whether a role OID is a superuser's. Call before {@link #run()}.
+     */
+    public void attachSignals(ActivitySource source, java.util.function.IntPredicate superuserRole) {
+        session.attachSignals(source, superuserRole);
+    }
+
     /** Asks the running statement to stop with 57014 at its next interrupt check. Thread-safe. */
     public void requestCancel() {
         session.requestCancel();
@@ -643,6 +651,7 @@ public final class PostgresMain {
         int sent = 0;
         while (maxRows <= 0 || sent < maxRows) {
             Object[] row = portal.next();
+            if (session.hasNotices()) sendNotices();   // a warning raised while computing the row goes first
             if (row == null) return portal.complete(sent);
             if (!portal.formatsChecked()) {
                 checkOutputFormats(columns, portal.resultFormats());

@@ -28,6 +28,14 @@ public interface ActivityReporter {
         @Override
         public void applicationNameChanged(String applicationName) {
         }
+
+        @Override
+        public void waitStarted(WaitEvent event) {
+        }
+
+        @Override
+        public void waitEnded() {
+        }
     };
 
     /**
@@ -47,6 +55,15 @@ public interface ActivityReporter {
 
     /** application_name has a new value (reported with the other GUC_REPORT settings, before ReadyForQuery). */
     void applicationNameChanged(String applicationName);
+
+    /**
+     * The session starts waiting for {@code event} inside a statement (pg_sleep's Timeout/PgSleep, a lock):
+     * wait_event_type / wait_event show it until {@link #waitEnded()}. Must not allocate.
+     */
+    void waitStarted(WaitEvent event);
+
+    /** The wait of {@link #waitStarted} is over: wait_event_type / wait_event are NULL again. */
+    void waitEnded();
 
     /** A reporter writing into {@code slot} (the process's own backend status slot, already begun). */
     static ActivityReporter of(BackendStatusSlot slot) {
@@ -80,6 +97,16 @@ public interface ActivityReporter {
             @Override
             public void applicationNameChanged(String applicationName) {
                 slot.reportApplicationName(applicationName);
+            }
+
+            @Override
+            public void waitStarted(WaitEvent event) {
+                slot.reportWaitEvent(event);
+            }
+
+            @Override
+            public void waitEnded() {
+                slot.reportWaitEnd();
             }
         };
     }

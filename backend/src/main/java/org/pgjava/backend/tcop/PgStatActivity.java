@@ -159,6 +159,12 @@ public final class PgStatActivity implements RelationSource {
         if (wait != null) {
             r[14] = wait.type().text();
             r[15] = wait.text();
+        } else if (s.waitEventType() == WaitEvent.Type.LWLOCK.code()) {
+            String tranche = org.pgjava.shmem.lock.LWLockTranche.nameOf(s.waitEventId());
+            if (tranche != null) {
+                r[14] = WaitEvent.Type.LWLOCK.text();
+                r[15] = tranche;
+            }
         }
         r[16] = s.state() == null ? null : s.state().text();
         r[20] = s.query();

@@ -93,6 +93,8 @@ public final class Session {
     private final Map<String, Portal> portals = new HashMap<>();
     private String[] reportedNames;
     private String[] lastReported;
+    /** pg_cancel_backend / pg_terminate_backend's signaller; null until attachSignals. */
+    private BackendSignaller signaller;
     private volatile boolean cancelPending;
     private volatile boolean terminatePending;
     private volatile boolean statementTimeoutPending;
@@ -142,6 +144,15 @@ public final class Session {
         this.relations = new SystemRelations(pgStatActivity);
         this.activity = reporter == null ? ActivityReporter.NONE : reporter;
         activity.applicationNameChanged(settings.show("application_name"));
+    }
+
+    /**
+     * Lets pg_cancel_backend / pg_terminate_backend signal other backends found in the status slots of
+     * {@code source}; {@code superuserRole} tells whether a role OID is a superuser's. Without this call
+     * those functions answer 0A000.
+     */
+    public void attachSignals(ActivitySource source, java.util.function.IntPredicate superuserRole) {
+        this.signaller = new BackendSignaller(source, superuserRole);
     }
 
     /** OID of the session's role. */
@@ -596,7 +607,8 @@ public final class Session {
             return new PreparedStatementEntry(name, query, raw, u, null, declared, utilityColumns(u),
                     u.commandTag());
         }
-        var plan = paramTypes == null ? Planner.plan(raw, null, context) : Planner.analyze(raw, paramTypes, context);
+        var plan = paramTypes == null ? Planner.plan(raw, null, context, Parser::parseExpression)
+                : Planner.analyze(raw, paramTypes, context, Parser::parseExpression);
         return new PreparedStatementEntry(name, query, raw, null, plan, plan.parameterTypes(),
                 plan.resultColumns(), commandWord(query, raw));
     }
@@ -617,7 +629,9 @@ public final class Session {
         }
         xact.markSnapshotTaken();
         portal.run = stmt.plan().start(portal.params, context);
-        return false;
+        List<PgException> notices = portal.run.takeNotices();
+        pendingNotices.addAll(notices);
+        return !notices.isEmpty();
     }
 
     /** The command word of a planned statement for the process title: its first keyword, upper-cased. */
@@ -921,6 +935,39 @@ public final class Session {
         @Override
         public org.pgjava.backend.utils.relation.RelationResolver relations() {
             return relations;
+        }
+
+        @Override
+        public void reportWaitStart(org.pgjava.shmem.status.WaitEvent event) {
+            activity.waitStarted(event);
+        }
+
+        @Override
+        public void reportWaitEnd() {
+            activity.waitEnded();
+        }
+
+        @Override
+        public void notice(PgException notice) {
+            pendingNotices.add(notice);
+        }
+
+        @Override
+        public boolean signalBackend(int pid, boolean terminate) {
+            if (signaller == null) {
+                throw PgException.notSupported("signalling other backends without shared memory");
+            }
+            boolean sent = signaller.signal(pid, terminate, roleOid, superuser, pendingNotices::add,
+                    terminate ? Session.this::requestTerminate : Session.this::requestCancel);
+            if (sent && pid == backendPid) {
+                checkForInterrupts();   // PostgreSQL: the signal to oneself is acted on before the result
+            }
+            return sent;
+        }
+
+        @Override
+        public boolean processExists(int pid) {
+            return BackendSignaller.processExists(pid);
         }
 
         @Override

@@ -42,4 +42,45 @@ public interface SessionContext {
     default org.pgjava.backend.utils.relation.RelationResolver relations() {
         return org.pgjava.backend.utils.relation.RelationResolver.none();
     }
+
+    /**
+     * Queues a notice or warning for the client; it is sent before the next row or at the end of the
+     * statement, as PostgreSQL sends a NoticeResponse when it is raised. The default drops it (no client).
+     */
+    default void notice(PgException notice) {
+    }
+
+    /**
+     * Asks backend {@code pid} to cancel its current query ({@code terminate} false, pg_cancel_backend) or to
+     * end its session ({@code terminate} true, pg_terminate_backend), with PostgreSQL's checks
+     * (pg_signal_backend): a pid that is not a client backend gives a WARNING {@code PID n is not a
+     * PostgreSQL backend process} and false; only superusers signal superusers' backends, others only
+     * backends of their own role.
+     *
+     * @return true if the signal was sent
+     * @throws PgException 42501 for the permission rules above; 0A000 where the session has no shared
+     *                     memory to find other backends in (the default)
+     */
+    default boolean signalBackend(int pid, boolean terminate) {
+        throw PgException.notSupported("signalling other backends without shared memory");
+    }
+
+    /**
+     * True while process {@code pid} exists (pg_terminate_backend's wait for the process to exit). The
+     * default assumes it has gone.
+     */
+    default boolean processExists(int pid) {
+        return false;
+    }
+
+    /**
+     * The session starts waiting for {@code event} (pg_stat_activity's wait_event_type / wait_event show it)
+     * until {@link #reportWaitEnd()}. Call both on every path (try/finally). The default reports nothing.
+     */
+    default void reportWaitStart(org.pgjava.shmem.status.WaitEvent event) {
+    }
+
+    /** Ends the wait of {@link #reportWaitStart}. */
+    default void reportWaitEnd() {
+    }
 }

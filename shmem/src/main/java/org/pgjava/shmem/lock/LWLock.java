@@ -91,6 +91,9 @@ public final class LWLock {
     private final LWLockOwner owner;
     private final LWLockWaitSlots slots;
 
+    /** {@link LWLockTranche#idOf} of the name: what a waiting process reports (0: not reported). */
+    private final int trancheId;
+
     /**
      * A view of the lock at {@code offset} in {@code memory}, used by {@code owner}.
      *
@@ -107,6 +110,7 @@ public final class LWLock {
         this.offset = offset;
         this.address = memory.address() + offset;
         this.name = name;
+        this.trancheId = LWLockTranche.idOf(name);
         this.owner = owner;
         this.slots = owner.slots();
     }
@@ -183,7 +187,14 @@ public final class LWLock {
                 waitStart = System.nanoTime();
             }
             publishAndSignal(dispatch(s | WAITERS));
-            if (awaitWake(me, waitStart) == LWLockWaitSlots.GRANTED) {
+            owner.reportWaitStart(trancheId);
+            int wake;
+            try {
+                wake = awaitWake(me, waitStart);
+            } finally {
+                owner.reportWaitEnd(trancheId);
+            }
+            if (wake == LWLockWaitSlots.GRANTED) {
                 owner.remember(this, mode);
                 return;
             }

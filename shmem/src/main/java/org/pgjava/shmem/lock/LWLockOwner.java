@@ -57,6 +57,36 @@ public final class LWLockOwner {
         slots.wakeOwnWord(slot);
     }
 
+    /**
+     * Where this owner reports that it sleeps on an LWLock (PostgreSQL's pgstat_report_wait_start with
+     * PG_WAIT_LWLOCK | tranche): {@code waitStart(trancheId)} before it sleeps, {@code waitEnd()} after.
+     * Called on the owner's thread; must not allocate or take locks.
+     */
+    public interface WaitReporter {
+        /** The owner starts sleeping on a lock of tranche {@code trancheId} ({@link LWLockTranche#id()}). */
+        void waitStart(int trancheId);
+
+        /** The sleep is over. */
+        void waitEnd();
+    }
+
+    private WaitReporter waitReporter;
+
+    /** Reports LWLock sleeps to {@code reporter} from now on (null: report nothing, the default). */
+    public void setWaitReporter(WaitReporter reporter) {
+        this.waitReporter = reporter;
+    }
+
+    void reportWaitStart(int trancheId) {
+        WaitReporter r = waitReporter;
+        if (r != null && trancheId != 0) r.waitStart(trancheId);
+    }
+
+    void reportWaitEnd(int trancheId) {
+        WaitReporter r = waitReporter;
+        if (r != null && trancheId != 0) r.waitEnd();
+    }
+
     /** The wait slot number. */
     public int slot() {
         return slot;

@@ -54,6 +54,18 @@ public final class ProcessAttachment {
         this.owner = new LWLockOwner(new LWLockWaitSlots(segment.region(ServerSegmentLayout.LWLOCK_WAIT_SLOTS)), s);
         this.status = new BackendStatusArray(segment.region(ServerSegmentLayout.BACKEND_STATUS), layout.querySize());
         this.mine = status.slot(s);
+        BackendStatusSlot reporting = mine;
+        owner.setWaitReporter(new LWLockOwner.WaitReporter() {
+            @Override
+            public void waitStart(int trancheId) {
+                reporting.reportWaitEvent(org.pgjava.shmem.status.WaitEvent.Type.LWLOCK.code(), trancheId);
+            }
+
+            @Override
+            public void waitEnd() {
+                reporting.reportWaitEnd();
+            }
+        });
         mine.begin(pid, type, 0, null, 0, null, null, BackendStatus.ClientKind.NONE, null, 0,
                 BackendStatusSlot.currentTimestamp());
     }

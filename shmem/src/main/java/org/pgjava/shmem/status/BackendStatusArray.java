@@ -212,6 +212,32 @@ public final class BackendStatusArray {
         }
     }
 
+    /**
+     * The query text of the slot that process {@code pid} owned, for the postmaster's log line after that
+     * process crashed (PostgreSQL's pgstat_get_crashed_backend_activity): read WITHOUT the change-counter
+     * protocol, because the dead owner may have stopped in the middle of a write (its counter odd forever).
+     * The text may therefore be torn; lengths are clamped to the slot and every byte that is not printable
+     * ASCII becomes '?', so the result is always safe to log. Never blocks.
+     *
+     * @return the text, or null when no slot holds {@code pid} or its query is empty
+     */
+    public String crashedActivity(int pid) {
+        for (int i = 0; i < slots; i++) {
+            long b = i * slotSize;
+            if (region.get(ValueLayout.JAVA_INT, b + PID) != pid) continue;
+            int len = clamp(region.get(ValueLayout.JAVA_INT, b + QUERY_LENGTH), querySize - 1);
+            if (len == 0) return null;
+            byte[] bytes = new byte[len];
+            MemorySegment.copy(region, ValueLayout.JAVA_BYTE, b + QUERY, bytes, 0, len);
+            StringBuilder text = new StringBuilder(len);
+            for (byte c : bytes) {
+                text.append(c >= 32 && c < 127 ? (char) c : '?');
+            }
+            return text.toString();
+        }
+        return null;
+    }
+
     private static int clamp(int length, int max) {
         return length < 0 ? 0 : Math.min(length, max);
     }

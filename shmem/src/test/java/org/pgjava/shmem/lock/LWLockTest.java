@@ -71,6 +71,44 @@ class LWLockTest {
     }
 
     @Test
+    void aSleepingWaiterReportsItsTranche() throws Exception {
+        LWLockArray holder = new LWLockArray(lockMemory, "WALWrite", new LWLockOwner(slots, 0));
+        holder.get(0).acquire(LWLockMode.EXCLUSIVE);
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch sleeping = new CountDownLatch(1);
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            LWLockOwner owner = new LWLockOwner(slots, 1);
+            owner.setWaitReporter(new LWLockOwner.WaitReporter() {
+                @Override
+                public void waitStart(int trancheId) {
+                    events.add("start " + LWLockTranche.nameOf(trancheId));
+                    sleeping.countDown();
+                }
+
+                @Override
+                public void waitEnd() {
+                    events.add("end");
+                }
+            });
+            LWLockArray mine = new LWLockArray(lockMemory, "WALWrite", owner);
+            mine.get(0).acquire(LWLockMode.SHARED);
+            events.add("acquired");
+            mine.get(0).release();
+        });
+        assertTrue(sleeping.await(10, TimeUnit.SECONDS), "the waiter went to sleep and said so");
+        assertEquals(List.of("start WALWrite"), List.copyOf(events));
+        holder.get(0).release();
+        waiter.join(10_000);
+        assertEquals("start WALWrite", events.get(0));
+        assertEquals("acquired", events.get(events.size() - 1));
+        assertEquals(events.stream().filter(e -> e.startsWith("start")).count(),
+                events.stream().filter("end"::equals).count(), "every start has its end: " + events);
+        assertEquals(8, LWLockTranche.idOf("WALWrite"));
+        assertEquals(15, LWLockTranche.idOf("BufferMapping[17]"));
+        assertEquals(0, LWLockTranche.idOf("test[1]"), "a name that is no tranche is not reported");
+    }
+
+    @Test
     void releaseOfALockNotHeldFails() {
         LWLockArray a = locksFor(0);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> a.get(2).release());

@@ -43,7 +43,8 @@ public final class Functions {
 
     /** Stable or volatile functions: never evaluated at plan time. */
     private static final Set<String> NOT_IMMUTABLE = Set.of("version", "current_database", "current_schema",
-            "current_user", "session_user", "pg_backend_pid", "current_setting", "pg_sleep", "random", "gen_random_uuid", "concat",
+            "current_user", "session_user", "pg_backend_pid", "current_setting", "pg_sleep", "pg_cancel_backend",
+            "pg_terminate_backend", "random", "gen_random_uuid", "concat",
             "concat_ws");
 
     private static final Map<String, List<FuncDef>> FUNCS = new HashMap<>();
@@ -57,8 +58,7 @@ public final class Functions {
             "regexp_match", "regexp_matches", "regexp_split_to_array", "row_number", "rank", "json_build_object",
             "to_json", "jsonb_build_object", "txid_current", "pg_current_xact_id",
             "current_schemas", "has_table_privilege", "pg_get_userbyid", "obj_description", "col_description",
-            "pg_table_is_visible", "pg_get_expr", "pg_get_indexdef", "pg_get_constraintdef", "pg_cancel_backend",
-            "pg_terminate_backend", "inet_client_addr", "inet_server_addr", "pg_postmaster_start_time",
+            "pg_table_is_visible", "pg_get_expr", "pg_get_indexdef", "pg_get_constraintdef", "inet_client_addr", "inet_server_addr", "pg_postmaster_start_time",
             "encode", "decode", "quote_ident", "quote_literal", "translate", "sha256", "pg_advisory_lock",
             "bool_and", "bool_or", "every", "stddev", "variance", "lag", "lead", "string_to_array",
             "array_to_string", "pg_size_pretty", "pg_database_size", "pg_relation_size", "nextval", "currval",
@@ -72,6 +72,42 @@ public final class Functions {
     /** All signatures with this name (empty if none). */
     public static List<FuncDef> candidates(String name) {
         return FUNCS.getOrDefault(name, List.of());
+    }
+
+    /**
+     * pg_terminate_backend(pid, timeout): signals, then with a positive timeout waits (checking for
+     * interrupts, so terminating oneself ends here with 57P01) until the process has exited: true, or after
+     * {@code timeoutMillis} a WARNING {@code backend with PID n did not terminate within t milliseconds} and
+     * false. A negative timeout is 22023 before anything else, as in PostgreSQL.
+     */
+    private static boolean terminateBackend(int pid, long timeoutMillis, org.pgjava.backend.executor.expr.ExprContext c) {
+        if (timeoutMillis < 0) {
+            throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "\"timeout\" must not be negative");
+        }
+        if (!c.session().signalBackend(pid, true)) {
+            return false;
+        }
+        if (timeoutMillis == 0) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (true) {
+            c.session().checkForInterrupts();
+            if (!c.session().processExists(pid)) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                c.session().notice(new PgException(org.pgjava.conf.errors.Severity.WARNING, SqlState.WARNING,
+                        "backend with PID " + pid + " did not terminate within " + timeoutMillis + " milliseconds"));
+                return false;
+            }
+            try {
+                Thread.sleep(Math.min(10, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw PgException.error(SqlState.QUERY_CANCELED, "canceling statement due to user request");
+            }
+        }
     }
 
     private static void fn(String name, int result, boolean strict, Expr.FnN f, int... args) {
@@ -202,21 +238,30 @@ public final class Functions {
         fn("pg_sleep", Types.VOID, true, (a, c) -> {
             double secs = (Double) a[0];
             long end = System.nanoTime() + (long) (secs * 1e9);
-            while (true) {
-                c.session().checkForInterrupts();
-                long left = end - System.nanoTime();
-                if (left <= 0 || Double.isNaN(secs)) {
-                    break;
+            c.session().reportWaitStart(org.pgjava.shmem.status.WaitEvent.PG_SLEEP);
+            try {
+                while (true) {
+                    c.session().checkForInterrupts();
+                    long left = end - System.nanoTime();
+                    if (left <= 0 || Double.isNaN(secs)) {
+                        break;
+                    }
+                    try {
+                        Thread.sleep(Math.min(5, Math.max(1, left / 1_000_000)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw PgException.error(SqlState.QUERY_CANCELED, "canceling statement due to user request");
+                    }
                 }
-                try {
-                    Thread.sleep(Math.min(5, Math.max(1, left / 1_000_000)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw PgException.error(SqlState.QUERY_CANCELED, "canceling statement due to user request");
-                }
+            } finally {
+                c.session().reportWaitEnd();
             }
             return "";
         }, F8);
+        fn("pg_cancel_backend", Types.BOOL, true, (a, c) -> c.session().signalBackend((Integer) a[0], false), I4);
+        fn("pg_terminate_backend", Types.BOOL, true, (a, c) -> terminateBackend((Integer) a[0], 0, c), I4);
+        fn("pg_terminate_backend", Types.BOOL, true,
+                (a, c) -> terminateBackend((Integer) a[0], (Long) a[1], c), I4, I8);
         fn("pi", F8, true, (a, c) -> Math.PI);
         fn("gen_random_uuid", Types.UUID, true, (a, c) -> java.util.UUID.randomUUID());
         fn("random", F8, true, (a, c) -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
