@@ -282,9 +282,12 @@ public final class PostmasterMain {
      * @throws java.io.IOException if the file cannot be created (e.g. ENOSPC on /dev/shm)
      */
     private void createSharedMemory(Settings settings, int port) throws java.io.IOException {
+        int buffers = settings.getInt("shared_buffers");
         segmentLayout = ServerSegmentLayout.layout(
                 ServerSegmentLayout.slotCount(settings.getInt("max_connections"), settings.getInt("standby_backends")),
-                settings.getInt("track_activity_query_size"));
+                settings.getInt("track_activity_query_size"), buffers,
+                ServerSegmentLayout.resolveWalBuffers(settings.getInt("wal_buffers"), buffers),
+                settings.getInt("max_locks_per_transaction"));
         SegmentIdentity id = new SegmentIdentity(ServerSegmentLayout.segmentFile(dataDir, port), ProcessControl.pid(), 1);
         segment = SharedSegment.create(id, segmentLayout.regions());
         LOG.debug("created {} with {} process slots", segment, segmentLayout.slots());

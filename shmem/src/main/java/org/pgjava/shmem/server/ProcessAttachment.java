@@ -32,6 +32,7 @@ public final class ProcessAttachment {
     private final LWLockOwner owner;
     private final int slot;
     private final int pid;
+    private final ServerSegmentLayout layout;
     private boolean detached;
 
     /** No free process-array slot: the layout is too small for the processes alive. */
@@ -44,6 +45,7 @@ public final class ProcessAttachment {
     private ProcessAttachment(SharedSegment segment, int pid, BackendType type, ServerSegmentLayout layout)
             throws NoFreeSlotException {
         this.segment = segment;
+        this.layout = layout;
         this.pid = pid;
         this.procs = new ProcArray(segment.region(ServerSegmentLayout.PROC_ARRAY));
         int s = procs.claim(pid, type, 0, 0);
@@ -95,6 +97,16 @@ public final class ProcessAttachment {
             segment.close();
             throw e;
         }
+    }
+
+    /** The attached segment (its regions are named in {@link ServerSegmentLayout}). */
+    public SharedSegment segment() {
+        return segment;
+    }
+
+    /** The layout the segment was attached with (region sizes and their parameters). */
+    public ServerSegmentLayout layout() {
+        return layout;
     }
 
     /** The slot index (process array = LWLock wait slot = status slot). */

@@ -22,11 +22,18 @@ class ProcessAttachmentTest {
 
     @Test
     void slotCountAndEnvironmentRoundTrip() {
-        assertEquals(100 + 2 + 2 + ServerSegmentLayout.HEADROOM, ServerSegmentLayout.slotCount(100, 2));
-        ServerSegmentLayout l = ServerSegmentLayout.layout(7, 1024);
+        assertEquals(100 + 2 + ServerSegmentLayout.AUXILIARY_PROCESSES + ServerSegmentLayout.HEADROOM,
+                ServerSegmentLayout.slotCount(100, 2));
+        ServerSegmentLayout l = ServerSegmentLayout.layout(7, 1024, 1000, 31, 64);
         ServerSegmentLayout back = ServerSegmentLayout.fromEnvironmentValue(l.toEnvironmentValue());
         assertEquals(7, back.slots());
         assertEquals(1024, back.querySize());
+        assertEquals(1000, back.buffers());
+        assertEquals(31, back.walBuffers());
+        assertEquals(64, back.maxLocksPerTransaction());
+        assertEquals(4, back.clogBuffers());
+        assertEquals(512, ServerSegmentLayout.resolveWalBuffers(-1, 16384), "128MB shared_buffers -> 4MB WAL buffers");
+        assertEquals(8, ServerSegmentLayout.resolveWalBuffers(-1, 16));
         assertEquals(l.regions().totalSize(), back.regions().totalSize());
         assertThrows(IllegalArgumentException.class, () -> ServerSegmentLayout.fromEnvironmentValue("x"));
         assertThrows(IllegalArgumentException.class, () -> ServerSegmentLayout.fromEnvironmentValue(null));

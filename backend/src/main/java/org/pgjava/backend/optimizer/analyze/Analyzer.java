@@ -1719,13 +1719,15 @@ public final class Analyzer {
                 requireSupported(target, location);
                 try {
                     v = TypeIO.input(target, u.value, ctx);
-                    v = Casts.applyTypmod(target, typmod, v, cc == Casts.Context.EXPLICIT);
                 } catch (PgException ex) {
                     if (ex.position() == 0) {
                         ex.withPosition(u.location + 1);
                     }
                     throw ex;
                 }
+                // PostgreSQL reads the literal without the typmod and applies it as a separate length
+                // coercion, whose errors (22001, 22003) carry no position
+                v = Casts.applyTypmod(target, typmod, v, cc == Casts.Context.EXPLICIT);
             }
             return new Expr.Const(target, typmod, v);
         }

@@ -55,7 +55,7 @@ public final class Bytea {
                     throw PgException.error(SqlState.INVALID_TEXT_REPRESENTATION, "invalid hexadecimal digit: \"" + c + "\"");
                 }
                 if (i + 1 >= s.length()) {
-                    throw PgException.error(SqlState.INVALID_TEXT_REPRESENTATION, "invalid hexadecimal data: odd number of digits");
+                    throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "invalid hexadecimal data: odd number of digits");
                 }
                 int lo = Character.digit(s.charAt(i + 1), 16);
                 if (lo < 0) {
