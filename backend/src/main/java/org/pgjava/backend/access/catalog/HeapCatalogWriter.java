@@ -7,8 +7,8 @@ import java.util.Map;
 
 import org.pgjava.backend.access.heap.HeapColumn;
 import org.pgjava.backend.access.heap.HeapTable;
+import org.pgjava.backend.access.heap.RelationStorage;
 import org.pgjava.backend.access.transam.TransactionManager;
-import org.pgjava.backend.storage.ForkNumber;
 import org.pgjava.backend.storage.RelFileLocator;
 import org.pgjava.backend.utils.SessionContext;
 import org.pgjava.backend.utils.adt.TypeIO;
@@ -108,8 +108,7 @@ final class HeapCatalogWriter implements CatalogWriter {
         NewTableRows rows = tableRows.newTable(new NewTableDefinition(name, nsp, relations.currentRoleOid(), relOid,
                 relOid, rowTypeOid, arrayOid, TableRows.defaultArrayTypeName(name), 'p', xid, 1, defs));
         RelFileLocator locator = CatalogStorage.locator(0, relOid, db());
-        tm().storage().smgr().create(locator, ForkNumber.MAIN, false);
-        tm().registerPendingDelete(locator, false);
+        RelationStorage.create(tm(), locator);
         catalogs.insert(BootstrapCatalog.PG_CLASS, rows.pgClass());
         catalogs.insert(BootstrapCatalog.PG_TYPE, rows.rowType());
         catalogs.insert(BootstrapCatalog.PG_TYPE, rows.arrayType());
@@ -239,7 +238,7 @@ final class HeapCatalogWriter implements CatalogWriter {
         for (CatalogTuple t : catalogs.scan(BootstrapCatalog.PG_ATTRDEF, row -> (Long) row[adrelid] == oid)) {
             catalogs.delete(BootstrapCatalog.PG_ATTRDEF, t.ctid());
         }
-        tm().registerPendingDelete(r.relation().locator(), true);
+        RelationStorage.drop(tm(), r.relation().locator());
         relations.invalidation().relationChanged(tm(), oid);
     }
 
