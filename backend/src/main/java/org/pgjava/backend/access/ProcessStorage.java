@@ -68,6 +68,8 @@ public final class ProcessStorage {
     private final SharedInvalidationQueue invalidations;
     private final Settings settings;
     private final java.util.Map<RelFileLocator, Long> targetBlocks = new java.util.HashMap<>();
+    private volatile java.util.function.Consumer<Error> panicHandler;
+    private volatile Error panicked;
 
     private ProcessStorage(ProcessAttachment a, Path dataDirectory, Settings settings, boolean checkpointer,
                            Runnable interruptCheck) {
@@ -141,6 +143,34 @@ public final class ProcessStorage {
     /** Forgets the insert target block of {@code rel} (its files were deleted or truncated). */
     public void forgetTargetBlock(RelFileLocator rel) {
         targetBlocks.remove(rel);
+    }
+
+    /**
+     * Where a PANIC goes: the backend installs a handler that logs {@code PANIC:  <message>} and exits the
+     * process with status 2 at once (crash-restart). Without a handler {@link #panic} only rethrows.
+     */
+    public void setPanicHandler(java.util.function.Consumer<Error> handler) {
+        this.panicHandler = handler;
+    }
+
+    /**
+     * A WalPanicError or DataSyncFailedError reached the storage layer's caller: records it, runs the panic
+     * handler (which normally never returns), then rethrows {@code error}.
+     */
+    public Error panic(Error error) {
+        if (panicked == null) {
+            panicked = error;
+        }
+        var h = panicHandler;
+        if (h != null) {
+            h.accept(error);
+        }
+        throw error;
+    }
+
+    /** The first PANIC this process raised through {@link #panic}, or null. */
+    public Error panicked() {
+        return panicked;
     }
 
     /** The process's attachment (slot, process array, LWLock owner, status slot). */

@@ -180,7 +180,11 @@ public final class HeapTable implements ModifiableTable {
                 pageRows.clear();
                 pageTids.clear();
                 position = 0;
-                readPage(nextBlock++);
+                long block = nextBlock++;
+                guarded(() -> {
+                    readPage(block);
+                    return null;
+                });
             }
             return null;
         }
@@ -336,6 +340,10 @@ public final class HeapTable implements ModifiableTable {
      * @throws PgException 54000 for a row too big
      */
     public long insert(Object[] row) {
+        return guarded(() -> insertTuple(row));
+    }
+
+    private long insertTuple(Object[] row) {
         lockRelation(LockMode.ROW_EXCLUSIVE);
         byte[] tuple = HeapTuples.form(descriptor, row);
         long xid = tm.assignXid();
@@ -420,13 +428,22 @@ public final class HeapTable implements ModifiableTable {
     }
 
     /** Runs a page change + its WAL insertion; any failure inside is a PANIC (critical section). */
-    private static void criticalSection(Runnable change) {
+    private void criticalSection(Runnable change) {
         try {
             change.run();
         } catch (WalPanicError e) {
-            throw e;
+            throw storage.panic(e);
         } catch (RuntimeException | Error e) {
-            throw new WalPanicError("failure in a critical section: " + e.getMessage(), e);
+            throw storage.panic(new WalPanicError("failure in a critical section: " + e.getMessage(), e));
+        }
+    }
+
+    /** Runs {@code op}; a failed data-file fsync seen on the way is a PANIC. */
+    private <T> T guarded(java.util.function.Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (org.pgjava.backend.storage.smgr.DataSyncFailedError | WalPanicError e) {
+            throw storage.panic(e);
         }
     }
 
@@ -461,12 +478,12 @@ public final class HeapTable implements ModifiableTable {
      * @return the new version's ctid
      */
     public long simpleUpdate(long ctid, Object[] newRow) {
-        return simple(modifyOnce(ctid, newRow, false));
+        return guarded(() -> simple(modifyOnce(ctid, newRow, false)));
     }
 
     /** simple_heap_delete for catalogs, as {@link #simpleUpdate}. */
     public void simpleDelete(long ctid) {
-        simple(modifyOnce(ctid, null, true));
+        guarded(() -> simple(modifyOnce(ctid, null, true)));
     }
 
     private static long simple(Outcome o) {
@@ -480,6 +497,10 @@ public final class HeapTable implements ModifiableTable {
     }
 
     private ModifyResult modify(long ctid, Object[] newRow, boolean delete) {
+        return guarded(() -> modifyResult(ctid, newRow, delete));
+    }
+
+    private ModifyResult modifyResult(long ctid, Object[] newRow, boolean delete) {
         Outcome o = modifyOnce(ctid, newRow, delete);
         switch (o.result) {
             case OK:

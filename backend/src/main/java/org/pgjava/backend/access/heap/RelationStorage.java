@@ -54,9 +54,9 @@ public final class RelationStorage {
         try {
             storage.wal().insert(RM_SMGR, XLOG_SMGR_CREATE, 0, List.of(), rec.encode());
         } catch (WalPanicError e) {
-            throw e;
+            throw storage.panic(e);
         } catch (RuntimeException e) {
-            throw new WalPanicError("cannot log relation creation: " + e.getMessage(), e);
+            throw storage.panic(new WalPanicError("cannot log relation creation: " + e.getMessage(), e));
         }
     }
 

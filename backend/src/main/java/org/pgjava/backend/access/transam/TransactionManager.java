@@ -385,9 +385,9 @@ public final class TransactionManager {
                     storage.wal().shared().requestFlush(lsn);
                 }
             } catch (WalPanicError e) {
-                throw e;
+                throw storage.panic(e);
             } catch (RuntimeException e) {
-                throw new WalPanicError("cannot write commit record: " + e.getMessage(), e);
+                throw storage.panic(new WalPanicError("cannot write commit record: " + e.getMessage(), e));
             }
             lastCommitLsn = lsn;
             lastCommittedXid = xid;
@@ -432,9 +432,9 @@ public final class TransactionManager {
                 try {
                     storage.wal().insert(XactWalRecords.RM_XACT, record.info(), xid, List.of(), record.encode());
                 } catch (WalPanicError e) {
-                    throw e;
+                    throw storage.panic(e);
                 } catch (RuntimeException e) {
-                    throw new WalPanicError("cannot write abort record: " + e.getMessage(), e);
+                    throw storage.panic(new WalPanicError("cannot write abort record: " + e.getMessage(), e));
                 }
             }
         } finally {
