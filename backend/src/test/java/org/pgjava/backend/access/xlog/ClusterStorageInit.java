@@ -19,7 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The storage part of initdb (PostgreSQL's BootStrapXLOG): creates {@code pg_wal/} with its first segment
+ * Test fixture: the storage part of initdb (PostgreSQL's BootStrapXLOG) without the catalogs — initdb's
+ * BootstrapMain does the same plus the catalogs for real clusters. Creates {@code pg_wal/} with its first segment
  * holding one shutdown checkpoint record, {@code pg_xact/}, and {@code global/pg_control} in state
  * {@code shut down} pointing at that record. After it, the startup process finds a cleanly shut down
  * cluster ("database system was shut down at ...") and starts the WAL after the checkpoint record.
