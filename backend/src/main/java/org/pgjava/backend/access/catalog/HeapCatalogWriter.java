@@ -316,10 +316,7 @@ final class HeapCatalogWriter implements CatalogWriter {
 
     @Override
     public void checkpoint(SessionContext session) {
-        if (!relations.currentRoleIsSuperuser()) {
-            throw PgException.error(SqlState.INSUFFICIENT_PRIVILEGE,
-                    "must be superuser or have privileges of pg_checkpoint to do CHECKPOINT");
-        }
-        throw PgException.notSupported("CHECKPOINT is not supported yet");
+        org.pgjava.backend.access.xlog.Checkpoints.checkpointCommand(tm().storage().attachment(),
+                relations.currentRoleIsSuperuser(), session::checkForInterrupts);
     }
 }
