@@ -158,6 +158,11 @@ final class CommitLedger {
                 }
             }
         }
+        if (bad.size() > 40) {
+            int n = bad.size();
+            bad = new ArrayList<>(bad.subList(0, 40));
+            bad.add("... " + (n - 40) + " more violations");
+        }
         return new Verdict((int) rows, committed, lost, bad);
     }
 

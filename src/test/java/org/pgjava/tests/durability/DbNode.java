@@ -23,8 +23,20 @@ import org.pgjava.tests.harness.PgJavaServer;
  */
 public abstract class DbNode implements AutoCloseable {
 
-    /** Starts a fresh server of the kind chosen by {@code -Ddurability.server} (pgjava|postgres15) with these settings. */
-    public static DbNode create(Map<String, String> settings) {
+    /**
+     * Starts a fresh server of the kind chosen by {@code -Ddurability.server} (pgjava|postgres15) with these
+     * settings, plus those of {@code -Ddurability.settings=name=value,...} (e.g. synchronous_commit=off, to
+     * see the tests catch lost commits).
+     */
+    public static DbNode create(Map<String, String> given) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>(given);
+        String extra = System.getProperty("durability.settings", "");
+        for (String kv : extra.split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                settings.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
         String kind = System.getProperty("durability.server", "pgjava");
         return switch (kind) {
             case "pgjava" -> PgJavaNode.start(settings);
