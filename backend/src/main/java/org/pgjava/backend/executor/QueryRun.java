@@ -16,6 +16,15 @@ public interface QueryRun extends AutoCloseable {
     /** The CommandComplete tag, e.g. "SELECT 3"; valid once {@link #next()} has returned null. */
     String commandTag();
 
+    /**
+     * The notices (NOTICE/WARNING severity PgExceptions, e.g. {@code relation "t" already exists, skipping})
+     * the run has raised so far, removed from the run; the traffic cop sends them to the client. The default
+     * has none.
+     */
+    default java.util.List<PgException> takeNotices() {
+        return java.util.List.of();
+    }
+
     /** Releases run-time resources; idempotent. */
     @Override
     void close();

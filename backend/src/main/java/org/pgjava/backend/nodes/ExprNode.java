@@ -99,6 +99,13 @@ public sealed interface ExprNode extends Node {
     record InList(ExprNode arg, List<ExprNode> list, boolean not, int location) implements ExprNode {
     }
 
+    /**
+     * The keyword DEFAULT as an expression: allowed only as a whole INSERT VALUES item or UPDATE SET value;
+     * anywhere else the analyzer answers 42601 {@code DEFAULT is not allowed in this context}.
+     */
+    record SetToDefault(int location) implements ExprNode {
+    }
+
     /** a [NOT] LIKE/ILIKE pattern [ESCAPE e]; {@code escape} null when absent. */
     record Like(ExprNode arg, ExprNode pattern, ExprNode escape, boolean not, boolean caseInsensitive, int location)
             implements ExprNode {

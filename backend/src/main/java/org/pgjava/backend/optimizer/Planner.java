@@ -5,7 +5,17 @@ import java.util.List;
 import org.pgjava.backend.executor.PlannedStatement;
 import org.pgjava.backend.executor.ResultColumn;
 import org.pgjava.backend.executor.ResultPlan;
+import org.pgjava.backend.nodes.AlterTableStmt;
+import org.pgjava.backend.nodes.CheckpointStmt;
+import org.pgjava.backend.nodes.CreateTableStmt;
+import org.pgjava.backend.nodes.DeleteStmt;
+import org.pgjava.backend.nodes.DropTableStmt;
+import org.pgjava.backend.nodes.ExpressionParser;
+import org.pgjava.backend.nodes.InsertStmt;
 import org.pgjava.backend.nodes.RawStatement;
+import org.pgjava.backend.nodes.UpdateStmt;
+import org.pgjava.backend.optimizer.analyze.ModifyAnalyzer;
+import org.pgjava.backend.optimizer.analyze.TableDdlAnalyzer;
 import org.pgjava.backend.optimizer.analyze.Analyzer;
 import org.pgjava.backend.optimizer.analyze.Types;
 import org.pgjava.backend.nodes.SelectStmt;
@@ -16,10 +26,20 @@ import org.pgjava.conf.errors.SqlState;
 
 /**
  * Turns a parsed, plannable statement (anything that is not a UtilityStatement) into a read-only
- * {@link PlannedStatement}: name and type resolution ({@link Analyzer}), then planning. Today every
- * plannable statement is a SELECT, VALUES or set operation and becomes a {@link ResultPlan}.
+ * {@link PlannedStatement}: name and type resolution ({@link Analyzer}), then planning. SELECT, VALUES
+ * and set operations become a {@link ResultPlan}; INSERT, UPDATE and DELETE a ModifyPlan
+ * ({@link ModifyAnalyzer}); CREATE TABLE, DROP TABLE, ALTER TABLE and CHECKPOINT a CatalogCommandPlan
+ * ({@link TableDdlAnalyzer}).
  */
 public final class Planner {
+    /**
+     * Used by the overloads without an expression parser (SELECT-only callers): a stored column default
+     * cannot be read without the parser, so naming one is 0A000.
+     */
+    private static final ExpressionParser NO_EXPRESSION_PARSER = text -> {
+        throw PgException.notSupported("column defaults need the expression parser, which this caller did not supply");
+    };
+
     private Planner() {
     }
 
@@ -34,7 +54,17 @@ public final class Planner {
      * @throws PgException analysis errors (42703, 42883, 42804, ...) with positions; 0A000 for what is not built
      */
     public static PlannedStatement plan(RawStatement stmt, int[] paramTypes, SessionContext ctx) {
-        PlannedStatement p = analyze(stmt, paramTypes, ctx);
+        return plan(stmt, paramTypes, ctx, NO_EXPRESSION_PARSER);
+    }
+
+    /**
+     * {@link #plan(RawStatement, int[], SessionContext)} with the parser for column defaults stored as SQL
+     * text (INSERT and UPDATE need it for columns that have defaults): the traffic cop passes
+     * {@code Parser::parseExpression}.
+     */
+    public static PlannedStatement plan(RawStatement stmt, int[] paramTypes, SessionContext ctx,
+                                        ExpressionParser expressionParser) {
+        PlannedStatement p = analyze(stmt, paramTypes, ctx, expressionParser);
         try {
             p.finishPlanning(ctx);
         } catch (StackOverflowError e) {
@@ -51,8 +81,36 @@ public final class Planner {
      * parameters and errors as {@link #plan}.
      */
     public static PlannedStatement analyze(RawStatement stmt, int[] paramTypes, SessionContext ctx) {
+        return analyze(stmt, paramTypes, ctx, NO_EXPRESSION_PARSER);
+    }
+
+    /** {@link #analyze(RawStatement, int[], SessionContext)} with the parser for stored column defaults. */
+    public static PlannedStatement analyze(RawStatement stmt, int[] paramTypes, SessionContext ctx,
+                                           ExpressionParser expressionParser) {
         if (stmt.stmt() instanceof UtilityStatement) {
             throw PgException.error(SqlState.INTERNAL_ERROR, "utility statements are not planned");
+        }
+        try {
+            switch (stmt.stmt()) {
+                case InsertStmt s:
+                    return new ModifyAnalyzer(new Analyzer(paramTypes, ctx), expressionParser).insert(s);
+                case UpdateStmt s:
+                    return new ModifyAnalyzer(new Analyzer(paramTypes, ctx), expressionParser).update(s);
+                case DeleteStmt s:
+                    return new ModifyAnalyzer(new Analyzer(paramTypes, ctx), expressionParser).delete(s);
+                case CreateTableStmt s:
+                    return new TableDdlAnalyzer(new Analyzer(null, ctx)).createTable(s);
+                case DropTableStmt s:
+                    return new TableDdlAnalyzer(new Analyzer(null, ctx)).dropTable(s);
+                case AlterTableStmt s:
+                    return new TableDdlAnalyzer(new Analyzer(null, ctx)).alterTable(s);
+                case CheckpointStmt s:
+                    return new TableDdlAnalyzer(new Analyzer(null, ctx)).checkpoint();
+                default:
+                    break;
+            }
+        } catch (StackOverflowError e) {
+            throw org.pgjava.backend.utils.StackDepth.limitExceeded();
         }
         if (!(stmt.stmt() instanceof SelectStmt select)) {
             throw PgException.notSupported("this statement is not supported yet").withPosition(stmt.location() + 1);

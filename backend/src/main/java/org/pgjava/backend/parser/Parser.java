@@ -30,4 +30,18 @@ public final class Parser {
             throw StackDepth.limitExceeded();
         }
     }
+
+    /**
+     * Parses a string holding exactly one expression, such as a column default stored as SQL text
+     * ({@code TableColumn.defaultExpr}). Locations in the result are offsets into {@code expression}.
+     *
+     * @throws PgException 42601 when it is not exactly one expression
+     */
+    public static org.pgjava.backend.nodes.ExprNode parseExpression(String expression) {
+        try {
+            return new SqlParser(expression).parseWholeExpression();
+        } catch (StackOverflowError e) {
+            throw StackDepth.limitExceeded();
+        }
+    }
 }

@@ -3,7 +3,16 @@ package org.pgjava.backend.parser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.pgjava.backend.nodes.AlterTableStmt;
+import org.pgjava.backend.nodes.AssignTarget;
+import org.pgjava.backend.nodes.CheckpointStmt;
+import org.pgjava.backend.nodes.ColumnDef;
+import org.pgjava.backend.nodes.CreateTableStmt;
+import org.pgjava.backend.nodes.DeleteStmt;
 import org.pgjava.backend.nodes.DiscardStmt;
+import org.pgjava.backend.nodes.DropTableStmt;
+import org.pgjava.backend.nodes.InsertStmt;
+import org.pgjava.backend.nodes.UpdateStmt;
 import org.pgjava.backend.nodes.ExprNode;
 import org.pgjava.backend.nodes.Node;
 import org.pgjava.backend.nodes.RawStatement;
@@ -117,6 +126,18 @@ final class SqlParser {
 
     // ------------------------------------------------------------------ statements
 
+    /**
+     * Parses the whole string as one expression (a stored column default).
+     * @throws PgException 42601 when the string is not exactly one expression
+     */
+    ExprNode parseWholeExpression() {
+        ExprNode e = parseExpr();
+        if (!is(Token.Kind.EOF)) {
+            throw syntaxError(cur());
+        }
+        return e;
+    }
+
     /** Parses every statement of the query string. */
     List<RawStatement> parseAll() {
         List<RawStatement> out = new ArrayList<>();
@@ -177,6 +198,21 @@ final class SqlParser {
                 return new TransactionStmt(TransactionStmt.Kind.RELEASE, List.of(), colId(), false, t.start());
             case "discard":
                 return parseDiscard();
+            case "insert":
+                return parseInsert();
+            case "update":
+                return parseUpdate();
+            case "delete":
+                return parseDelete();
+            case "create":
+                return parseCreate();
+            case "drop":
+                return parseDrop();
+            case "alter":
+                return parseAlter();
+            case "checkpoint":
+                advance();
+                return new CheckpointStmt(t.start());
             case "prepare":
                 if (peekTok(1).isKeyword("transaction")) {
                     advance();
@@ -632,9 +668,6 @@ final class SqlParser {
                 expect(Token.Kind.LPAREN);
                 List<ExprNode> row = new ArrayList<>();
                 do {
-                    if (isKw("default")) {
-                        throw notSupported("DEFAULT in VALUES", cur());
-                    }
                     row.add(parseExpr());
                 } while (accept(Token.Kind.COMMA));
                 expect(Token.Kind.RPAREN);
@@ -854,6 +887,404 @@ final class SqlParser {
     private boolean isJoinWord() {
         return isKw("join") || isKw("cross") || isKw("natural") || isKw("inner") || isKw("left") || isKw("right")
                 || isKw("full") || isKw("tablesample");
+    }
+
+    // ------------------------------------------------------------------ INSERT / UPDATE / DELETE
+
+    /** A target table name {@code [schema.]name} (no alias). */
+    private RangeVar qualifiedName() {
+        Token t = cur();
+        List<String> names = new ArrayList<>();
+        names.add(colId());
+        while (accept(Token.Kind.DOT)) {
+            names.add(colLabel());
+        }
+        return new RangeVar(List.copyOf(names), null, List.of(), t.start());
+    }
+
+    private static RangeVar withAlias(RangeVar rv, String alias) {
+        return alias == null ? rv : new RangeVar(rv.names(), alias, List.of(), rv.location());
+    }
+
+    /** {@code ONLY} before a target table: accepted (pgjava has no inheritance, so ONLY changes nothing). */
+    private void acceptOnly() {
+        acceptKw("only");
+    }
+
+    /** {@code col[.field...]} as an assignment target; subscripts are 0A000. */
+    private AssignTarget assignTarget() {
+        Token t = cur();
+        String name = colId();
+        List<String> fields = new ArrayList<>();
+        while (true) {
+            if (accept(Token.Kind.DOT)) {
+                fields.add(colLabel());
+            } else if (is(Token.Kind.LBRACKET)) {
+                throw notSupported("assignment to array elements", cur());
+            } else {
+                break;
+            }
+        }
+        return new AssignTarget(name, List.copyOf(fields), t.start());
+    }
+
+    /** RETURNING target list (empty when absent). */
+    private List<ResTarget> returningList() {
+        if (!acceptKw("returning")) {
+            return List.of();
+        }
+        List<ResTarget> targets = new ArrayList<>();
+        do {
+            targets.add(parseTarget());
+        } while (accept(Token.Kind.COMMA));
+        return List.copyOf(targets);
+    }
+
+    private Node parseInsert() {
+        Token t = expectKw("insert");
+        expectKw("into");
+        RangeVar rel = qualifiedName();
+        if (acceptKw("as")) {
+            rel = withAlias(rel, colId());
+        }
+        List<AssignTarget> cols = List.of();
+        if (is(Token.Kind.LPAREN) && !(peekTok(1).isKeyword("select") || peekTok(1).isKeyword("values")
+                || peekTok(1).isKeyword("with") || peekTok(1).kind() == Token.Kind.LPAREN)) {
+            advance();
+            List<AssignTarget> c = new ArrayList<>();
+            do {
+                c.add(assignTarget());
+            } while (accept(Token.Kind.COMMA));
+            expect(Token.Kind.RPAREN);
+            cols = List.copyOf(c);
+        }
+        if (isKw("overriding")) {
+            throw notSupported("OVERRIDING", cur());
+        }
+        SelectStmt select;
+        if (isKw("default")) {
+            advance();
+            expectKw("values");
+            select = null;
+        } else {
+            Token st = cur();
+            if (st.isKeyword("with")) {
+                throw notSupported("WITH", st);
+            }
+            if (!(st.isKeyword("select") || st.isKeyword("values") || st.isKeyword("table") || is(Token.Kind.LPAREN))) {
+                throw syntaxError(st);
+            }
+            select = parseSelect();
+        }
+        if (isKw("on")) {
+            throw notSupported("ON CONFLICT", cur());
+        }
+        return new InsertStmt(rel, cols, select, returningList(), t.start());
+    }
+
+    private Node parseUpdate() {
+        Token t = expectKw("update");
+        acceptOnly();
+        RangeVar rel = qualifiedName();
+        if (acceptKw("as")) {
+            rel = withAlias(rel, colId());
+        } else if (!isKw("set") && Keywords.isColId(cur())) {
+            rel = withAlias(rel, colId());
+        }
+        expectKw("set");
+        List<UpdateStmt.SetClause> set = new ArrayList<>();
+        do {
+            if (is(Token.Kind.LPAREN)) {
+                multiAssignment(set);
+            } else {
+                AssignTarget target = assignTarget();
+                if (!(is(Token.Kind.OP) && cur().text().equals("="))) {
+                    throw syntaxError(cur());
+                }
+                advance();
+                set.add(new UpdateStmt.SetClause(target, parseExpr()));
+            }
+        } while (accept(Token.Kind.COMMA));
+        if (isKw("from")) {
+            throw notSupported("UPDATE ... FROM", cur());
+        }
+        ExprNode where = whereClause();
+        return new UpdateStmt(rel, List.copyOf(set), where, returningList(), t.start());
+    }
+
+    /** {@code (a, b) = (e1, e2)} or {@code = ROW(e1, e2)}, split into one SetClause per column. */
+    private void multiAssignment(List<UpdateStmt.SetClause> out) {
+        expect(Token.Kind.LPAREN);
+        List<AssignTarget> targets = new ArrayList<>();
+        do {
+            targets.add(assignTarget());
+        } while (accept(Token.Kind.COMMA));
+        expect(Token.Kind.RPAREN);
+        if (!(is(Token.Kind.OP) && cur().text().equals("="))) {
+            throw syntaxError(cur());
+        }
+        advance();
+        Token src = cur();
+        boolean row = false;
+        if (src.isKeyword("row") && peekTok(1).kind() == Token.Kind.LPAREN) {
+            advance();
+            row = true;
+        }
+        List<ExprNode> values = new ArrayList<>();
+        if (is(Token.Kind.LPAREN) && (row || !(peekTok(1).isKeyword("select") || peekTok(1).isKeyword("values")
+                || peekTok(1).isKeyword("with")))) {
+            int save = p;
+            advance();
+            ExprNode first = parseExpr();
+            if (!row && is(Token.Kind.RPAREN)) {
+                // a parenthesized single expression is not a row: rewind and parse it as an ordinary one
+                p = save;
+                ExprNode e = parseExpr();
+                throw PgException.notSupported("source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression")
+                        .withPosition(leftmostOf(e) + 1);
+            }
+            values.add(first);
+            while (accept(Token.Kind.COMMA)) {
+                values.add(parseExpr());
+            }
+            expect(Token.Kind.RPAREN);
+        } else if (is(Token.Kind.LPAREN)) {
+            throw notSupported("multiple-column UPDATE from a sub-SELECT", src);
+        } else {
+            ExprNode e = parseExpr();
+            throw PgException.notSupported("source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression")
+                    .withPosition(leftmostOf(e) + 1);
+        }
+        if (values.size() != targets.size()) {
+            throw PgException.error(SqlState.SYNTAX_ERROR, "number of columns does not match number of values")
+                    .withPosition(src.start() + 1);
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            out.add(new UpdateStmt.SetClause(targets.get(i), values.get(i)));
+        }
+    }
+
+    private static int leftmostOf(ExprNode e) {
+        return e.location();
+    }
+
+    private ExprNode whereClause() {
+        if (!acceptKw("where")) {
+            return null;
+        }
+        if (isKw("current") && peekTok(1).isKeyword("of")) {
+            throw notSupported("WHERE CURRENT OF", cur());
+        }
+        return parseExpr();
+    }
+
+    private Node parseDelete() {
+        Token t = expectKw("delete");
+        expectKw("from");
+        acceptOnly();
+        RangeVar rel = qualifiedName();
+        if (acceptKw("as")) {
+            rel = withAlias(rel, colId());
+        } else if (Keywords.isColId(cur())) {
+            rel = withAlias(rel, colId());
+        }
+        if (isKw("using")) {
+            throw notSupported("DELETE ... USING", cur());
+        }
+        ExprNode where = whereClause();
+        return new DeleteStmt(rel, where, returningList(), t.start());
+    }
+
+    // ------------------------------------------------------------------ CREATE / DROP / ALTER TABLE
+
+    private Node parseCreate() {
+        Token t = expectKw("create");
+        Token k = cur();
+        if (isKw("temp") || isKw("temporary") || isKw("unlogged") || isKw("global") || isKw("local")) {
+            throw notSupported("CREATE " + k.text().toUpperCase(Locale.ROOT) + " TABLE", k);
+        }
+        if (!isKw("table")) {
+            if (k.kind() == Token.Kind.IDENT && !k.quoted()) {
+                throw notSupported("CREATE " + k.text().toUpperCase(Locale.ROOT), t);
+            }
+            throw syntaxError(k);
+        }
+        advance();
+        boolean ifNotExists = false;
+        if (isKw("if") && peekTok(1).isKeyword("not")) {
+            advance();
+            advance();
+            expectKw("exists");
+            ifNotExists = true;
+        }
+        RangeVar rel = qualifiedName();
+        if (isKw("as")) {
+            throw notSupported("CREATE TABLE AS", cur());
+        }
+        if (isKw("of") || isKw("partition")) {
+            throw notSupported("CREATE TABLE " + cur().text().toUpperCase(Locale.ROOT), cur());
+        }
+        expect(Token.Kind.LPAREN);
+        List<ColumnDef> cols = new ArrayList<>();
+        if (!is(Token.Kind.RPAREN)) {
+            do {
+                Token e = cur();
+                if (e.isKeyword("constraint") || e.isKeyword("primary") || e.isKeyword("unique") || e.isKeyword("check")
+                        || e.isKeyword("foreign") || e.isKeyword("exclude")) {
+                    throw PgException.notSupported(
+                            "table constraints are not supported yet (they need indexes or constraint checking)")
+                            .withPosition(e.start() + 1);
+                }
+                if (e.isKeyword("like")) {
+                    throw notSupported("CREATE TABLE ... LIKE", e);
+                }
+                cols.add(columnDef(rel));
+            } while (accept(Token.Kind.COMMA));
+        }
+        expect(Token.Kind.RPAREN);
+        Token o = cur();
+        if (o.isKeyword("inherits") || o.isKeyword("partition") || o.isKeyword("with") || o.isKeyword("without")
+                || o.isKeyword("on") || o.isKeyword("tablespace") || o.isKeyword("using")) {
+            throw notSupported("CREATE TABLE ... " + o.text().toUpperCase(Locale.ROOT), o);
+        }
+        return new CreateTableStmt(rel, List.copyOf(cols), ifNotExists, t.start());
+    }
+
+    /** columnDef: ColId Typename ColQualList, with the column constraints pgjava builds. */
+    private ColumnDef columnDef(RangeVar table) {
+        Token nameTok = cur();
+        String name = colId();
+        org.pgjava.backend.nodes.TypeName type = parseTypeName();
+        Boolean notNull = null;
+        ExprNode def = null;
+        String defText = null;
+        String tableName = table.names().get(table.names().size() - 1);
+        while (true) {
+            Token c = cur();
+            if (c.isKeyword("constraint")) {
+                advance();
+                colId();
+                c = cur();
+            }
+            if (c.isKeyword("not") && peekTok(1).isKeyword("null")) {
+                advance();
+                advance();
+                if (notNull != null && !notNull) {
+                    throw conflictingNull(name, tableName, c);
+                }
+                notNull = true;
+            } else if (c.isKeyword("null")) {
+                advance();
+                if (notNull != null && notNull) {
+                    throw conflictingNull(name, tableName, c);
+                }
+                notNull = false;
+            } else if (c.isKeyword("default")) {
+                advance();
+                if (def != null) {
+                    throw PgException.error(SqlState.SYNTAX_ERROR, "multiple default values specified for column \""
+                            + name + "\" of table \"" + tableName + "\"").withPosition(c.start() + 1);
+                }
+                Token start = cur();
+                def = parseComparison();
+                defText = src.substring(start.start(), toks.get(p - 1).end());
+            } else if (c.isKeyword("primary") || c.isKeyword("unique") || c.isKeyword("references") || c.isKeyword("check")
+                    || c.isKeyword("exclude")) {
+                throw PgException.notSupported(c.text().toUpperCase(Locale.ROOT) + (c.isKeyword("primary") ? " KEY" : "")
+                        + " constraints are not supported yet (they need indexes or constraint checking)")
+                        .withPosition(c.start() + 1);
+            } else if (c.isKeyword("generated")) {
+                throw notSupported("GENERATED columns", c);
+            } else if (c.isKeyword("collate")) {
+                throw notSupported("COLLATE", c);
+            } else if (c.isKeyword("deferrable") || c.isKeyword("initially")) {
+                throw notSupported(c.text().toUpperCase(Locale.ROOT), c);
+            } else {
+                break;
+            }
+        }
+        return new ColumnDef(name, type, notNull != null && notNull, def, defText, nameTok.start());
+    }
+
+    private PgException conflictingNull(String col, String table, Token at) {
+        return PgException.error(SqlState.SYNTAX_ERROR, "conflicting NULL/NOT NULL declarations for column \"" + col
+                + "\" of table \"" + table + "\"").withPosition(at.start() + 1);
+    }
+
+    private Node parseDrop() {
+        Token t = expectKw("drop");
+        Token k = cur();
+        if (!isKw("table")) {
+            if (k.kind() == Token.Kind.IDENT && !k.quoted()) {
+                throw notSupported("DROP " + k.text().toUpperCase(Locale.ROOT), t);
+            }
+            throw syntaxError(k);
+        }
+        advance();
+        boolean ifExists = false;
+        if (isKw("if") && peekTok(1).isKeyword("exists")) {
+            advance();
+            advance();
+            ifExists = true;
+        }
+        List<List<String>> names = new ArrayList<>();
+        do {
+            names.add(qualifiedName().names());
+        } while (accept(Token.Kind.COMMA));
+        boolean cascade = false;
+        if (acceptKw("cascade")) {
+            cascade = true;
+        } else {
+            acceptKw("restrict");
+        }
+        return new DropTableStmt(List.copyOf(names), ifExists, cascade, t.start());
+    }
+
+    private Node parseAlter() {
+        Token t = expectKw("alter");
+        Token k = cur();
+        if (!isKw("table")) {
+            if (k.kind() == Token.Kind.IDENT && !k.quoted()) {
+                throw notSupported("ALTER " + k.text().toUpperCase(Locale.ROOT), t);
+            }
+            throw syntaxError(k);
+        }
+        advance();
+        boolean ifExists = false;
+        if (isKw("if") && peekTok(1).isKeyword("exists")) {
+            advance();
+            advance();
+            ifExists = true;
+        }
+        acceptOnly();
+        RangeVar rel = qualifiedName();
+        Token action = cur();
+        if (!acceptKw("add")) {
+            if (action.kind() == Token.Kind.IDENT && !action.quoted()) {
+                throw notSupported("ALTER TABLE ... " + action.text().toUpperCase(Locale.ROOT), action);
+            }
+            throw syntaxError(action);
+        }
+        Token c = cur();
+        if (c.isKeyword("constraint") || c.isKeyword("primary") || c.isKeyword("unique") || c.isKeyword("check")
+                || c.isKeyword("foreign") || c.isKeyword("exclude")) {
+            throw PgException.notSupported(
+                    "table constraints are not supported yet (they need indexes or constraint checking)")
+                    .withPosition(c.start() + 1);
+        }
+        acceptKw("column");
+        boolean ifNotExists = false;
+        if (isKw("if") && peekTok(1).isKeyword("not")) {
+            advance();
+            advance();
+            expectKw("exists");
+            ifNotExists = true;
+        }
+        ColumnDef col = columnDef(rel);
+        if (is(Token.Kind.COMMA)) {
+            throw notSupported("more than one ALTER TABLE action", cur());
+        }
+        return new AlterTableStmt(rel, ifExists, col, ifNotExists, t.start());
     }
 
     // ------------------------------------------------------------------ expressions
@@ -1236,6 +1667,9 @@ final class SqlParser {
                     return new ExprNode.Const(ExprNode.ConstKind.NULL, null, t.start());
                 case "case":
                     return parseCase();
+                case "default":
+                    advance();
+                    return new ExprNode.SetToDefault(t.start());
                 case "cast": {
                     advance();
                     expect(Token.Kind.LPAREN);

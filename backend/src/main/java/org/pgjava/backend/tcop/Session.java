@@ -93,6 +93,9 @@ public final class Session {
     private final Map<String, Portal> portals = new HashMap<>();
     private String[] reportedNames;
     private String[] lastReported;
+    /** statement_timestamp() and now() (timestamptz microseconds), set by {@link #markStatementStart()}. */
+    private long statementStartMicros, transactionStartMicros;
+
     /** pg_cancel_backend / pg_terminate_backend's signaller; null until attachSignals. */
     private BackendSignaller signaller;
     private volatile boolean cancelPending;
@@ -153,6 +156,17 @@ public final class Session {
      */
     public void attachSignals(ActivitySource source, java.util.function.IntPredicate superuserRole) {
         this.signaller = new BackendSignaller(source, superuserRole);
+    }
+
+    /**
+     * A client statement (Query, Parse, Bind, Execute) starts: statement_timestamp() is now, and so is
+     * now() when no transaction is open yet (the statement's implicit transaction, or BEGIN's).
+     */
+    private void markStatementStart() {
+        statementStartMicros = org.pgjava.shmem.status.BackendStatusSlot.currentTimestamp();
+        if (!xact.inTransaction()) {
+            transactionStartMicros = statementStartMicros;
+        }
     }
 
     /** OID of the session's role. */
@@ -395,6 +409,7 @@ public final class Session {
     public List<RawStatement> beginSimpleQuery(String query) {
         dropUnnamedStatement();
         closePortal("");
+        markStatementStart();
         activity.statementStarted(query, !xact.inTransaction());
         xact.startCommand();
         List<RawStatement> parsed = Parser.parse(query);
@@ -451,6 +466,7 @@ public final class Session {
      */
     public void parse(String name, String query, int[] paramTypes) {
         if (name.isEmpty()) dropUnnamedStatement();
+        markStatementStart();
         activity.statementStarted(query, !xact.inTransaction());
         xact.startCommand();
         List<RawStatement> parsed = Parser.parse(query);
@@ -487,6 +503,7 @@ public final class Session {
      * exit without parameters may run), drops the unnamed portal or rejects an existing named one (42P03).
      */
     public void startBind(String portalName, PreparedStatementEntry stmt, int numParams) {
+        markStatementStart();
         activity.statementStarted(stmt.query(), !xact.inTransaction());
         xact.startCommand();
         if (xact.isAborted() && (!isTransactionExit(stmt.raw()) || numParams != 0)) throw transactionAbortedError();
@@ -530,6 +547,7 @@ public final class Session {
      */
     public void startExecute(Portal portal) {
         PreparedStatementEntry stmt = portal.statement();
+        markStatementStart();
         activity.statementStarted(stmt.query(), !xact.inTransaction());
         xact.startCommand();
         rejectIfAborted(stmt.raw());
@@ -607,7 +625,8 @@ public final class Session {
             return new PreparedStatementEntry(name, query, raw, u, null, declared, utilityColumns(u),
                     u.commandTag());
         }
-        var plan = paramTypes == null ? Planner.plan(raw, null, context) : Planner.analyze(raw, paramTypes, context);
+        var plan = paramTypes == null ? Planner.plan(raw, null, context, Parser::parseExpression)
+                : Planner.analyze(raw, paramTypes, context, Parser::parseExpression);
         return new PreparedStatementEntry(name, query, raw, null, plan, plan.parameterTypes(),
                 plan.resultColumns(), commandWord(query, raw));
     }
@@ -628,7 +647,9 @@ public final class Session {
         }
         xact.markSnapshotTaken();
         portal.run = stmt.plan().start(portal.params, context);
-        return false;
+        List<PgException> notices = portal.run.takeNotices();
+        pendingNotices.addAll(notices);
+        return !notices.isEmpty();
     }
 
     /** The command word of a planned statement for the process title: its first keyword, upper-cased. */
@@ -932,6 +953,16 @@ public final class Session {
         @Override
         public org.pgjava.backend.utils.relation.RelationResolver relations() {
             return relations;
+        }
+
+        @Override
+        public long transactionStartTimestamp() {
+            return transactionStartMicros;
+        }
+
+        @Override
+        public long statementStartTimestamp() {
+            return statementStartMicros;
         }
 
         @Override

@@ -83,4 +83,22 @@ public interface SessionContext {
     /** Ends the wait of {@link #reportWaitStart}. */
     default void reportWaitEnd() {
     }
+
+    /**
+     * When the current transaction started, as a timestamptz value (microseconds since 2000-01-01 00:00 UTC):
+     * what now(), transaction_timestamp(), CURRENT_TIMESTAMP, CURRENT_DATE and the input 'now'/'today'
+     * read. Outside an explicit transaction block the statement is its own transaction, so it equals
+     * {@link #statementStartTimestamp()}. The default (a session that does not track it) is 0A000.
+     */
+    default long transactionStartTimestamp() {
+        throw PgException.notSupported("now() is not supported by this session (no transaction start time)");
+    }
+
+    /**
+     * When the current client statement started (statement_timestamp()), as a timestamptz value. The
+     * default is 0A000.
+     */
+    default long statementStartTimestamp() {
+        throw PgException.notSupported("statement_timestamp() is not supported by this session");
+    }
 }

@@ -9,7 +9,21 @@ import org.pgjava.conf.errors.SqlState;
 /** A SessionContext for tests: a settings map, fixed user/database/pid, and a countable interrupt check. */
 public final class FakeSession implements SessionContext {
     public final Map<String, String> settings = new HashMap<>(Map.of(
-            "extra_float_digits", "1", "bytea_output", "hex", "datestyle", "ISO, MDY"));
+            "extra_float_digits", "1", "bytea_output", "hex", "datestyle", "ISO, MDY", "timezone", "UTC"));
+    /** What now() returns: 2024-02-29 12:34:56.789 UTC as a timestamptz value. */
+    public long transactionStart = 762_525_296_789_000L;
+    /** What statement_timestamp() returns. */
+    public long statementStart = 762_525_296_789_000L;
+
+    @Override
+    public long transactionStartTimestamp() {
+        return transactionStart;
+    }
+
+    @Override
+    public long statementStartTimestamp() {
+        return statementStart;
+    }
     public int interruptChecks;
     public boolean cancelRequested;
     /** What FROM clauses can name; none unless a test installs a resolver. */

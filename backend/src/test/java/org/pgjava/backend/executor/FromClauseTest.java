@@ -110,9 +110,9 @@ class FromClauseTest {
             row(5L, null, 1_000_000L),
             row(null, new org.pgjava.backend.utils.adt.Inet(new byte[] {10, 0, 0, 1}, 32), null)));
 
-    /** A relation with a column of a type pgjava cannot handle yet (timestamp, OID 1114). */
+    /** A relation with a column of a type pgjava cannot handle yet (interval, OID 1186). */
     private final FixedRelation act = new FixedRelation("act", 16420, List.of(
-            new RelationColumn("pid", Types.INT4, -1), new RelationColumn("backend_start", 1114, -1)),
+            new RelationColumn("pid", Types.INT4, -1), new RelationColumn("backend_start", 1186, -1)),
             List.<Object[]>of(row(7, null), row(9, null)));
     private final FakeSession session = new FakeSession();
 

@@ -259,4 +259,22 @@ public final class ProcArray {
             }
         }
     }
+
+    /** The xid field of {@code slot} (one volatile read, no pid check; 0 for a free slot). */
+    public long xidOf(int slot) {
+        checkSlot(slot);
+        return SharedAtomics.getLong(region, base(slot) + XID);
+    }
+
+    /** The xmin field of {@code slot} (one volatile read, no pid check; 0 for a free slot). */
+    public long xminOf(int slot) {
+        checkSlot(slot);
+        return SharedAtomics.getLong(region, base(slot) + XMIN);
+    }
+
+    /** The pid of {@code slot}'s owner, or 0 when free ({@link #RESERVED} while being set up). */
+    public int pidOf(int slot) {
+        checkSlot(slot);
+        return (int) SharedAtomics.getLong(region, base(slot) + PID_FLAGS);
+    }
 }

@@ -21,6 +21,20 @@ public enum WaitEvent {
     BGWRITER_HIBERNATE(Type.ACTIVITY, 3, "BgWriterHibernate"),
     /** The WAL writer's main loop sleeps. */
     WALWRITER_MAIN(Type.ACTIVITY, 4, "WalWriterMain"),
+    /** Waiting for a heavyweight lock on a relation. */
+    LOCK_RELATION(Type.LOCK, 1, "relation"),
+    /** Waiting for the lock to extend a relation. */
+    LOCK_EXTEND(Type.LOCK, 2, "extend"),
+    /** Waiting for a lock on a page. */
+    LOCK_PAGE(Type.LOCK, 3, "page"),
+    /** Waiting for a lock on a tuple. */
+    LOCK_TUPLE(Type.LOCK, 4, "tuple"),
+    /** Waiting for a transaction to finish. */
+    LOCK_TRANSACTIONID(Type.LOCK, 5, "transactionid"),
+    /** Waiting for a lock on a non-relation database object. */
+    LOCK_OBJECT(Type.LOCK, 6, "object"),
+    /** Waiting for an advisory lock. */
+    LOCK_ADVISORY(Type.LOCK, 7, "advisory"),
     /** pg_sleep. */
     PG_SLEEP(Type.TIMEOUT, 1, "PgSleep");
 

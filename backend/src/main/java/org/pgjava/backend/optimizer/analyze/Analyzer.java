@@ -21,7 +21,9 @@ import org.pgjava.backend.nodes.SortBy;
 import org.pgjava.backend.nodes.TypeName;
 import org.pgjava.backend.utils.SessionContext;
 import org.pgjava.backend.utils.adt.TypeIO;
+import org.pgjava.backend.utils.relation.ModifiableTable;
 import org.pgjava.backend.utils.relation.RelationColumn;
+import org.pgjava.backend.utils.relation.TableColumn;
 import org.pgjava.backend.utils.relation.RelationSource;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.SqlState;
@@ -97,6 +99,8 @@ public final class Analyzer {
     private String aggForbidden;
     private int[] paramTypes;
     private final boolean paramsAllowed;
+    /** Set while analyzing an expression that may not name columns ("DEFAULT expression"), else null. */
+    private String columnRefsForbiddenIn;
 
     /**
      * @param clientParamTypes OIDs given by the client for $1..$n (0 = infer, more parameters than listed
@@ -557,6 +561,9 @@ public final class Analyzer {
                 }
                 for (RangeEntry e : starEntries(cr)) {
                     for (int c = 0; c < e.colNames.size(); c++) {
+                        if (e.colNames.get(c).isEmpty()) {
+                            continue; // a dropped column
+                        }
                         requireSupported(e.types[c], cr.location());
                         targets.add(grouped ? analyze(new ExprNode.ColumnRef(List.of(e.refname, e.colNames.get(c)), cr.location()))
                                 : new Expr.Var(e.types[c], e.typmods[c], e.offset + c));
@@ -1047,6 +1054,16 @@ public final class Analyzer {
     }
 
     private FromItem relationItem(RangeVar rv) {
+        RelationSource src = resolveRelation(rv);
+        RangeEntry e = relationEntry(rv, src);
+        return new FromItem(new ScanNode.Relation(src), List.of(e));
+    }
+
+    /**
+     * Finds the relation a RangeVar names.
+     * @throws PgException 42601 too many dotted names, 0A000 cross-database, 42P01 with position when none
+     */
+    RelationSource resolveRelation(RangeVar rv) {
         List<String> names = rv.names();
         if (names.size() > 3) {
             throw PgException.error(SqlState.SYNTAX_ERROR, "improper qualified name (too many dotted names): "
@@ -1063,7 +1080,18 @@ public final class Analyzer {
             throw PgException.error(SqlState.UNDEFINED_TABLE, "relation \"" + (schema == null ? "" : schema + ".") + name
                     + "\" does not exist").withPosition(rv.location() + 1);
         }
+        return src;
+    }
+
+    /**
+     * The range-table entry of a relation (added to the range table, not to the scope); its columns sit
+     * at offsets 0.. of the row. Dropped columns of a {@link ModifiableTable} keep their slot but get the
+     * empty name, so they can be neither named nor expanded by {@code *}.
+     */
+    private RangeEntry relationEntry(RangeVar rv, RelationSource src) {
+        String name = rv.names().get(rv.names().size() - 1);
         List<RelationColumn> cols = src.columns();
+        List<TableColumn> tableCols = src instanceof ModifiableTable mt ? mt.tableColumns() : null;
         RangeEntry e = new RangeEntry();
         e.refname = rv.alias() != null ? rv.alias() : name;
         e.schema = rv.alias() != null ? null : src.schemaName();
@@ -1076,7 +1104,7 @@ public final class Analyzer {
         List<String> colNames = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             RelationColumn c = cols.get(i);
-            colNames.add(c.name());
+            colNames.add(tableCols != null && tableCols.get(i).dropped() ? "" : c.name());
             e.types[i] = c.typeOid();
             e.typmods[i] = c.typmod();
             e.tableOids[i] = src.tableOid();
@@ -1085,7 +1113,7 @@ public final class Analyzer {
         e.relname = name;
         e.colNames = applyColumnAliases(colNames, rv.colAliases(), e.refname, rv.location());
         rtable.add(e);
-        return new FromItem(new ScanNode.Relation(src), List.of(e));
+        return e;
     }
 
     private static List<String> applyColumnAliases(List<String> names, List<String> aliases, String refname, int location) {
@@ -1393,6 +1421,128 @@ public final class Analyzer {
         };
     }
 
+    // ------------------------------------------------------------------ hooks for ModifyAnalyzer
+
+    /** An analyzed target list (RETURNING): names, expressions, and each column's table OID / attnum (or 0). */
+    record TargetList(List<String> names, List<Expr> exprs, int[] tableOids, short[] attnums) {
+    }
+
+    /**
+     * Makes the target relation of INSERT/UPDATE/DELETE the only entry in scope (PostgreSQL's
+     * p_target_nsitem): column references then read the table's row, slot {@code attnum - 1}.
+     */
+    void enterTargetRelation(RangeVar rv, RelationSource src) {
+        RangeEntry e = relationEntry(rv, src);
+        e.refname = rv.alias() != null ? rv.alias() : e.relname;
+        e.schema = rv.alias() != null ? null : src.schemaName();
+        List<RangeEntry> s = new ArrayList<>();
+        s.add(e);
+        scope = s;
+    }
+
+    /** Leaves the target relation's scope (VALUES items of INSERT cannot name its columns). */
+    void leaveScope() {
+        scope = null;
+    }
+
+    /**
+     * Analyzes an expression in a clause where aggregates are not allowed: {@code clause} names it in
+     * 42803 {@code aggregate functions are not allowed in <clause>}.
+     */
+    Expr analyzeNoAggregates(ExprNode n, String clause) {
+        String saved = aggForbidden;
+        aggForbidden = clause;
+        try {
+            return analyze(n);
+        } finally {
+            aggForbidden = saved;
+        }
+    }
+
+    /** A WHERE clause: boolean, no aggregates. */
+    Expr analyzeWhere(ExprNode where) {
+        String saved = aggForbidden;
+        aggForbidden = "WHERE";
+        try {
+            return coerceToBool(analyze(where), where, "WHERE");
+        } finally {
+            aggForbidden = saved;
+        }
+    }
+
+    /**
+     * A stored or new column default: no columns ({@code 0A000 cannot use column reference in DEFAULT
+     * expression}), no aggregates, no scope.
+     */
+    Expr analyzeDefault(ExprNode n) {
+        List<RangeEntry> savedScope = scope;
+        String saved = aggForbidden;
+        scope = null;
+        aggForbidden = "DEFAULT expressions";
+        columnRefsForbiddenIn = "DEFAULT expression";
+        try {
+            return analyze(n);
+        } finally {
+            scope = savedScope;
+            aggForbidden = saved;
+            columnRefsForbiddenIn = null;
+        }
+    }
+
+    /** A RETURNING list over the current scope, {@code *} expanded to the visible columns. */
+    TargetList analyzeReturning(List<ResTarget> targets) {
+        String saved = aggForbidden;
+        aggForbidden = "RETURNING";
+        try {
+            List<String> names = new ArrayList<>();
+            List<Expr> exprs = new ArrayList<>();
+            List<int[]> origin = new ArrayList<>();
+            for (ResTarget t : targets) {
+                if (t.value() instanceof ExprNode.ColumnRef cr && cr.fields().get(cr.fields().size() - 1).equals("*")) {
+                    for (RangeEntry e : starEntries(cr)) {
+                        for (int c = 0; c < e.colNames.size(); c++) {
+                            if (e.colNames.get(c).isEmpty()) {
+                                continue;
+                            }
+                            requireSupported(e.types[c], cr.location());
+                            exprs.add(new Expr.Var(e.types[c], e.typmods[c], e.offset + c));
+                            names.add(e.colNames.get(c));
+                            origin.add(new int[] {e.tableOids[c], e.attnums[c]});
+                        }
+                    }
+                    continue;
+                }
+                Expr x = analyze(t.value());
+                exprs.add(x);
+                names.add(t.name() != null ? t.name() : figureColname(t.value()));
+                int[] o = {0, 0};
+                if (x instanceof Expr.Var v) {
+                    for (RangeEntry e : scope) {
+                        int c = v.index() - e.offset;
+                        if (c >= 0 && c < e.colNames.size()) {
+                            o = new int[] {e.tableOids[c], e.attnums[c]};
+                        }
+                    }
+                }
+                origin.add(o);
+            }
+            int[] oids = new int[exprs.size()];
+            short[] attnums = new short[exprs.size()];
+            for (int i = 0; i < oids.length; i++) {
+                oids[i] = origin.get(i)[0];
+                attnums[i] = (short) origin.get(i)[1];
+            }
+            return new TargetList(List.copyOf(names), List.copyOf(exprs), oids, attnums);
+        } finally {
+            aggForbidden = saved;
+        }
+    }
+
+    /** The session this analysis runs for. */
+    SessionContext session() {
+        return ctx;
+    }
+
     // ------------------------------------------------------------------ expressions
 
     /** Analyzes one expression. */
@@ -1413,6 +1563,10 @@ public final class Analyzer {
             case ExprNode.ColumnRef c:
                 if (scope != null) {
                     return columnRef(c);
+                }
+                if (columnRefsForbiddenIn != null) {
+                    throw PgException.notSupported("cannot use column reference in " + columnRefsForbiddenIn)
+                            .withPosition(c.location() + 1);
                 }
                 if (c.fields().size() > 1) {
                     throw PgException.error(SqlState.UNDEFINED_TABLE, "missing FROM-clause entry for table \""
@@ -1471,6 +1625,9 @@ public final class Analyzer {
                 return inList(in);
             case ExprNode.Like l:
                 return like(l);
+            case ExprNode.SetToDefault d:
+                throw PgException.error(SqlState.SYNTAX_ERROR, "DEFAULT is not allowed in this context")
+                        .withPosition(d.location() + 1);
         }
     }
 
@@ -1609,6 +1766,8 @@ public final class Analyzer {
                 out = new Expr.Call(target, (a, c) -> TypeIO.input(target,
                         from == Types.BPCHAR ? Casts.rtrimSpaces((String) a[0]) : (String) a[0], c.session()), List.of(e), true, true);
             }
+        } else if (Casts.sessionCastFunction(from, target) != null) {
+            out = new Expr.Call(target, Casts.sessionCastFunction(from, target), List.of(e), true, false);
         } else {
             Expr.Fn1 fn = Casts.castFunction(from, target);
             out = fn == null ? new Expr.Unary(target, -1, a -> a, e) : new Expr.Unary(target, -1, fn, e);
@@ -1889,7 +2048,22 @@ public final class Analyzer {
             case "void" -> Types.VOID;
             case "uuid" -> Types.UUID;
             case "regtype" -> Types.REGTYPE;
+            case "date" -> org.pgjava.catalog.BuiltinType.DATE.oid();
+            case "timestamp" -> org.pgjava.catalog.BuiltinType.TIMESTAMP.oid();
+            case "timestamptz" -> org.pgjava.catalog.BuiltinType.TIMESTAMPTZ.oid();
+            case "serial", "serial4", "bigserial", "serial8", "smallserial", "serial2" -> {
+                if (names.size() == 1) {
+                    throw PgException.notSupported("serial columns are not supported yet (they need sequences)")
+                            .withPosition(tn.location() + 1);
+                }
+                throw PgException.error(SqlState.UNDEFINED_OBJECT, "type \"" + base + "\" does not exist")
+                        .withPosition(tn.location() + 1);
+            }
             default -> {
+                int builtin = Types.oidOfTypeName(base);
+                if (builtin != 0 && Types.isSupported(builtin)) {
+                    yield builtin;
+                }
                 org.pgjava.catalog.BuiltinType bt = org.pgjava.catalog.BuiltinType.byName(base);
                 if (bt != null || base.equals("timetz") || base.equals("time") || base.equals("interval")
                         || base.equals("timestamp") || base.equals("timestamptz") || base.equals("date")) {
@@ -1910,43 +2084,10 @@ public final class Analyzer {
                 }
                 vals[i] = Integer.parseInt(c.value());
             }
-            switch (oid) {
-                case Types.NUMERIC -> {
-                    if (vals.length > 2) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "invalid NUMERIC type modifier").withPosition(tn.location() + 1);
-                    }
-                    int p = vals[0];
-                    int s = vals.length > 1 ? vals[1] : 0;
-                    if (p < 1 || p > 1000) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "NUMERIC precision " + p + " must be between 1 and 1000")
-                                .withPosition(tn.location() + 1);
-                    }
-                    if (s < -1000 || s > 1000) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "NUMERIC scale " + s + " must be between -1000 and 1000")
-                                .withPosition(tn.location() + 1);
-                    }
-                    if (s < 0) {
-                        throw PgException.notSupported("negative NUMERIC scale is not supported yet").withPosition(tn.location() + 1);
-                    }
-                    typmod = ((p << 16) | (s & 0x7ff)) + 4;
-                }
-                case Types.VARCHAR, Types.BPCHAR -> {
-                    if (vals.length > 1) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "invalid type modifier").withPosition(tn.location() + 1);
-                    }
-                    String tname = oid == Types.VARCHAR ? "varchar" : "char";
-                    if (vals[0] < 1) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "length for type " + tname + " must be at least 1")
-                                .withPosition(tn.location() + 1);
-                    }
-                    if (vals[0] > 10485760) {
-                        throw PgException.error(SqlState.INVALID_PARAMETER_VALUE, "length for type " + tname + " cannot exceed 10485760")
-                                .withPosition(tn.location() + 1);
-                    }
-                    typmod = vals[0] + 4;
-                }
-                default -> throw PgException.error(SqlState.SYNTAX_ERROR, "type modifier is not allowed for type \"" + base + "\"")
-                        .withPosition(tn.location() + 1);
+            try {
+                typmod = Types.typmodIn(oid, vals, new ArrayList<>());
+            } catch (PgException ex) {
+                throw ex.withPosition(tn.location() + 1);
             }
         }
         return new int[] {oid, typmod};
@@ -1968,7 +2109,13 @@ public final class Analyzer {
             case "session_user" -> new Expr.Call(Types.NAME, (a, c) -> c.session().sessionUser(), List.of(), false);
             case "current_catalog" -> new Expr.Call(Types.NAME, (a, c) -> c.session().databaseName(), List.of(), false);
             case "current_schema" -> new Expr.Call(Types.NAME, (a, c) -> "public", List.of(), false);
-            default -> throw PgException.notSupported(f.name() + " is not supported yet").withPosition(f.location() + 1);
+            default -> {
+                Expr dt = Functions.dateTimeValueFunction(f.name(), f.precision());
+                if (dt == null) {
+                    throw PgException.notSupported(f.name() + " is not supported yet").withPosition(f.location() + 1);
+                }
+                yield dt;
+            }
         };
     }
 

@@ -3,6 +3,7 @@ package org.pgjava.backend.optimizer.analyze;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import org.pgjava.backend.executor.expr.Expr;
+import org.pgjava.backend.utils.adt.DateTimes;
 import org.pgjava.backend.utils.adt.FloatFormat;
 import org.pgjava.backend.utils.adt.NumericSpecial;
 import org.pgjava.backend.utils.adt.Numerics;
@@ -92,6 +93,15 @@ public final class Casts {
                 break;
             case Types.CHAR:
                 switch (to) { case Types.TEXT: return 'i'; case Types.BPCHAR, Types.VARCHAR: return 'a'; case Types.INT4: return 'e'; default: break; }
+                break;
+            case Types.DATE:
+                switch (to) { case Types.TIMESTAMP, Types.TIMESTAMPTZ: return 'i'; default: break; }
+                break;
+            case Types.TIMESTAMP:
+                switch (to) { case Types.TIMESTAMPTZ: return 'i'; case Types.DATE, Types.TIME: return 'a'; default: break; }
+                break;
+            case Types.TIMESTAMPTZ:
+                switch (to) { case Types.DATE, Types.TIMESTAMP, Types.TIME, Types.TIMETZ: return 'a'; default: break; }
                 break;
             default:
                 break;
@@ -283,6 +293,19 @@ public final class Casts {
         if (from == Types.BOOL && Types.isStringLike(to)) {
             return a -> ((Boolean) a) ? "true" : "false"; // booltext, not boolout
         }
+        if (from == Types.DATE && to == Types.TIMESTAMP) {
+            return a -> DateTimes.dateToTimestamp((Integer) a);
+        }
+        if (from == Types.TIMESTAMP && to == Types.DATE) {
+            return a -> DateTimes.timestampToDate((Long) a);
+        }
+        if (isZoneCast(from, to)) {
+            // needs the session's TimeZone: the analyzer must use sessionCastFunction for these
+            return a -> {
+                throw PgException.notSupported("cast from " + TypeIO.typeName(from) + " to " + TypeIO.typeName(to)
+                        + " is not supported yet");
+            };
+        }
         if (from == Types.BOOL && to == Types.INT4) {
             return a -> ((Boolean) a) ? 1 : 0;
         }
@@ -329,6 +352,104 @@ public final class Casts {
         return null;
     }
 
+    /** True for the casts among date, timestamp and timestamptz that depend on the session's TimeZone. */
+    static boolean isZoneCast(int from, int to) {
+        return (from == Types.TIMESTAMPTZ && (to == Types.DATE || to == Types.TIMESTAMP))
+                || (to == Types.TIMESTAMPTZ && (from == Types.DATE || from == Types.TIMESTAMP));
+    }
+
+    /**
+     * The conversion function of a cast that needs the session (the casts between timestamptz and date or
+     * timestamp, which read the TimeZone setting), or null when {@link #castFunction} (or an I/O cast) does
+     * the job. The result is a stable function: never fold it at plan time. Strict: never called with null.
+     */
+    public static Expr.FnN sessionCastFunction(int from, int to) {
+        if (!isZoneCast(from, to)) {
+            return null;
+        }
+        if (from == Types.DATE) {
+            return (a, c) -> DateTimes.dateToTimestamptz((Integer) a[0], DateTimes.sessionZone(c.session()));
+        }
+        if (from == Types.TIMESTAMP) {
+            return (a, c) -> DateTimes.timestampToTimestamptz((Long) a[0], DateTimes.sessionZone(c.session()));
+        }
+        if (to == Types.DATE) {
+            return (a, c) -> DateTimes.timestamptzToDate((Long) a[0], DateTimes.sessionZone(c.session()));
+        }
+        return (a, c) -> DateTimes.timestamptzToTimestamp((Long) a[0], DateTimes.sessionZone(c.session()));
+    }
+
+    /**
+     * Converts a run-time value to a table column's type and typmod in assignment context, as PostgreSQL's
+     * INSERT/UPDATE do (coerce_to_target_type with COERCION_ASSIGNMENT, then the length coercion):
+     * <ol>
+     *   <li>{@code value == null} gives null (NOT NULL is the caller's check).</li>
+     *   <li>{@code fromType} is the value's type OID and {@code value} its Java representation (TypeIO's
+     *       javadoc); {@code fromType == unknown (705)} means a String literal read with the column type's
+     *       input function (as an untyped literal in VALUES).</li>
+     *   <li>The cast must exist in assignment context (castContext 'i' or 'a'), else 42804
+     *       "column \"c\" is of type X but expression is of type Y" with the HINT
+     *       "You will need to rewrite or cast the expression." ({@code columnName} may be null: then
+     *       42846 "cannot cast type Y to X").</li>
+     *   <li>Then the typmod ({@code toTypmod} -1 for none): varchar(n)/char(n) raise 22001 "value too long for
+     *       type character varying(n)" unless the excess is only spaces (then trimmed); char(n) pads with
+     *       spaces; numeric(p,s) rounds and raises 22003 "numeric field overflow"; timestamp(p) rounds.</li>
+     * </ol>
+     * Planning-time callers coercing an expression should prefer the analyzer's coerce with
+     * {@link Context#ASSIGNMENT} and the typmod, which does the same per row.
+     *
+     * @param ctx the session (TimeZone, DateStyle, extra_float_digits for I/O casts); may be null only for
+     *            casts that do not need it
+     * @return the value in {@code toType}'s Java representation
+     */
+    public static Object coerceToColumn(Object value, int fromType, int toType, int toTypmod, String columnName,
+            org.pgjava.backend.utils.SessionContext ctx) {
+        if (value == null) {
+            return null;
+        }
+        Object v;
+        if (fromType == Types.UNKNOWN) {
+            v = TypeIO.input(toType, (String) value, ctx);
+        } else if (fromType == toType) {
+            v = value;
+        } else {
+            if (!canCast(fromType, toType, Context.ASSIGNMENT)) {
+                if (columnName == null) {
+                    throw PgException.error(SqlState.CANNOT_COERCE, "cannot cast type " + TypeIO.typeName(fromType) + " to "
+                            + TypeIO.typeName(toType));
+                }
+                throw PgException.error(SqlState.DATATYPE_MISMATCH, "column \"" + columnName + "\" is of type "
+                        + TypeIO.typeName(toType) + " but expression is of type " + TypeIO.typeName(fromType))
+                        .withHint("You will need to rewrite or cast the expression.");
+            }
+            v = convert(value, fromType, toType, ctx);
+        }
+        return applyTypmod(toType, toTypmod, v, false);
+    }
+
+    /**
+     * Converts a non-null value between two types whose cast exists (any context), without typmod:
+     * the run-time body of a cast. I/O casts use the session's settings.
+     */
+    public static Object convert(Object value, int fromType, int toType, org.pgjava.backend.utils.SessionContext ctx) {
+        if (fromType == toType) {
+            return value;
+        }
+        Expr.FnN sf = sessionCastFunction(fromType, toType);
+        if (sf != null) {
+            return sf.apply(new Object[] {value}, new org.pgjava.backend.executor.expr.ExprContext(new Object[0], ctx));
+        }
+        if (isIoCast(fromType, toType)) {
+            if (Types.isStringLike(toType)) {
+                String s = TypeIO.output(fromType, value, ctx);
+                return toType == Types.NAME ? TypeIO.truncateName(s) : s;
+            }
+            return TypeIO.input(toType, fromType == Types.BPCHAR ? rtrimSpaces((String) value) : (String) value, ctx);
+        }
+        Expr.Fn1 fn = castFunction(fromType, toType);
+        return fn == null ? value : fn.apply(value);
+    }
+
     /** Trailing blanks removed (bpchar semantics). */
     public static String rtrimSpaces(String s) {
         int e = s.length();
@@ -350,8 +471,9 @@ public final class Casts {
     }
 
     /**
-     * Length coercion of a value to typmod (varchar(n), bpchar(n), numeric(p,s)); explicit casts truncate
-     * strings silently, others raise 22001. Returns the value unchanged for typmod -1.
+     * Length coercion of a value to typmod (varchar(n), bpchar(n), numeric(p,s), timestamp(p),
+     * timestamptz(p)); explicit casts truncate strings silently, others raise 22001 unless only spaces are
+     * cut. Returns the value unchanged for typmod -1.
      */
     public static Object applyTypmod(int type, int typmod, Object v, boolean explicit) {
         if (typmod < 0 || v == null) {
@@ -360,6 +482,8 @@ public final class Casts {
         switch (type) {
             case Types.NUMERIC:
                 return Numerics.applyTypmod(v, typmod);
+            case Types.TIMESTAMP, Types.TIMESTAMPTZ:
+                return DateTimes.roundToPrecision((Long) v, typmod);
             case Types.VARCHAR, Types.BPCHAR: {
                 int max = typmod - 4;
                 String s = (String) v;

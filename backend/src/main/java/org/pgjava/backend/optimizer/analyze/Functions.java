@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.pgjava.backend.executor.expr.Expr;
+import org.pgjava.backend.utils.adt.DateTimes;
 import org.pgjava.backend.utils.adt.NumericSpecial;
 import org.pgjava.backend.utils.adt.Numerics;
 import org.pgjava.conf.errors.PgException;
@@ -44,15 +45,14 @@ public final class Functions {
     /** Stable or volatile functions: never evaluated at plan time. */
     private static final Set<String> NOT_IMMUTABLE = Set.of("version", "current_database", "current_schema",
             "current_user", "session_user", "pg_backend_pid", "current_setting", "pg_sleep", "pg_cancel_backend",
-            "pg_terminate_backend", "random", "gen_random_uuid", "concat",
-            "concat_ws");
+            "pg_terminate_backend", "random", "gen_random_uuid", "concat", "concat_ws",
+            "now", "transaction_timestamp", "statement_timestamp", "clock_timestamp", "date_part", "date_trunc");
 
     private static final Map<String, List<FuncDef>> FUNCS = new HashMap<>();
 
     /** Functions PostgreSQL has that pgjava does not implement yet (0A000 instead of 42883). */
     private static final Set<String> UNSUPPORTED = Set.of(
-            "now", "set_config", "to_char", "to_number", "to_date", "to_timestamp", "clock_timestamp",
-            "statement_timestamp", "transaction_timestamp", "timeofday", "date_trunc", "date_part", "age",
+            "set_config", "to_char", "to_number", "to_date", "to_timestamp", "timeofday", "age",
             "array_agg", "string_agg", "count", "sum", "avg", "min", "max", "generate_series", "unnest",
             "array_length", "array_upper", "array_lower", "format", "format_type", "regexp_replace",
             "regexp_match", "regexp_matches", "regexp_split_to_array", "row_number", "rank", "json_build_object",
@@ -62,7 +62,7 @@ public final class Functions {
             "encode", "decode", "quote_ident", "quote_literal", "translate", "sha256", "pg_advisory_lock",
             "bool_and", "bool_or", "every", "stddev", "variance", "lag", "lead", "string_to_array",
             "array_to_string", "pg_size_pretty", "pg_database_size", "pg_relation_size", "nextval", "currval",
-            "setval", "lastval", "date", "extract", "make_date", "make_timestamp", "make_interval", "justify_days");
+            "setval", "lastval", "date", "extract", "make_timestamp", "make_interval", "justify_days");
 
     /** True for a function PostgreSQL has that pgjava answers with 0A000. */
     public static boolean isKnownUnsupported(String name) {
@@ -263,6 +263,7 @@ public final class Functions {
         fn("pg_terminate_backend", Types.BOOL, true,
                 (a, c) -> terminateBackend((Integer) a[0], (Long) a[1], c), I4, I8);
         fn("pi", F8, true, (a, c) -> Math.PI);
+        dateTimeFunctions();
         fn("gen_random_uuid", Types.UUID, true, (a, c) -> java.util.UUID.randomUUID());
         fn("random", F8, true, (a, c) -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
 
@@ -550,5 +551,67 @@ public final class Functions {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * now(), transaction_timestamp(), statement_timestamp(), clock_timestamp(), date_part, date_trunc,
+     * make_date. date_part and date_trunc on timestamptz read the session's TimeZone.
+     */
+    /**
+     * The SQL value functions CURRENT_DATE, CURRENT_TIMESTAMP[(p)], LOCALTIMESTAMP[(p)] as expressions (the
+     * transaction start time; precision -1 for none, above 6 means 6), or null for the ones pgjava does not
+     * build (CURRENT_TIME, LOCALTIME: no time type) and unknown names.
+     */
+    public static Expr dateTimeValueFunction(String name, int precision) {
+        int p = Math.min(precision, 6);
+        return switch (name) {
+            case "current_date" -> new Expr.Call(Types.DATE, (a, c) -> DateTimes.timestamptzToDate(
+                    c.session().transactionStartTimestamp(), DateTimes.sessionZone(c.session())), List.of(), false);
+            case "current_timestamp" -> {
+                Expr call = new Expr.Call(Types.TIMESTAMPTZ, (a, c) -> c.session().transactionStartTimestamp(), List.of(), false);
+                yield p < 0 ? call : new Expr.Unary(Types.TIMESTAMPTZ, p, v -> DateTimes.roundToPrecision((Long) v, p), call);
+            }
+            case "localtimestamp" -> {
+                Expr call = new Expr.Call(Types.TIMESTAMP, (a, c) -> DateTimes.timestamptzToTimestamp(
+                        c.session().transactionStartTimestamp(), DateTimes.sessionZone(c.session())), List.of(), false);
+                yield p < 0 ? call : new Expr.Unary(Types.TIMESTAMP, p, v -> DateTimes.roundToPrecision((Long) v, p), call);
+            }
+            default -> null;
+        };
+    }
+
+    /** The body of a signature PostgreSQL has on a type pgjava does not compute with: 0A000 when called. */
+    private static Expr.FnN notBuilt(String signature) {
+        return (a, c) -> {
+            throw PgException.notSupported("function " + signature + " is not supported yet");
+        };
+    }
+
+    private static void dateTimeFunctions() {
+        int tz = Types.TIMESTAMPTZ;
+        int ts = Types.TIMESTAMP;
+        int T = Types.TEXT;
+        fn("now", tz, true, (a, c) -> c.session().transactionStartTimestamp());
+        fn("transaction_timestamp", tz, true, (a, c) -> c.session().transactionStartTimestamp());
+        fn("statement_timestamp", tz, true, (a, c) -> c.session().statementStartTimestamp());
+        fn("clock_timestamp", tz, true, (a, c) -> DateTimes.fromInstant(java.time.Instant.now()));
+        fn("date_part", Types.FLOAT8, true, (a, c) -> DateTimes.datePart(s(a[0]), (Long) a[1], null), T, ts);
+        fn("date_part", Types.FLOAT8, true, (a, c) -> DateTimes.datePart(s(a[0]), (Long) a[1],
+                DateTimes.sessionZone(c.session())), T, tz);
+        fn("date_part", Types.FLOAT8, true, (a, c) -> DateTimes.datePart(s(a[0]),
+                DateTimes.dateToTimestamp((Integer) a[1]), null), T, Types.DATE);
+        fn("date_part", Types.FLOAT8, true, notBuilt("date_part(text, interval)"), T, Types.INTERVAL);
+        fn("date_part", Types.FLOAT8, true, notBuilt("date_part(text, time without time zone)"), T, Types.TIME);
+        fn("date_part", Types.FLOAT8, true, notBuilt("date_part(text, time with time zone)"), T, Types.TIMETZ);
+        fn("date_trunc", ts, true, (a, c) -> DateTimes.dateTrunc(s(a[0]), (Long) a[1], null), T, ts);
+        fn("date_trunc", tz, true, (a, c) -> DateTimes.dateTrunc(s(a[0]), (Long) a[1],
+                DateTimes.sessionZone(c.session())), T, tz);
+        fn("date_trunc", tz, true, (a, c) -> {
+            java.time.ZoneId z = DateTimes.zoneByNameOrError(s(a[2]));
+            return DateTimes.dateTrunc(s(a[0]), (Long) a[1], z);
+        }, T, tz, T);
+        fn("date_trunc", Types.INTERVAL, true, notBuilt("date_trunc(text, interval)"), T, Types.INTERVAL);
+        fn("make_date", Types.DATE, true, (a, c) -> DateTimes.makeDate((Integer) a[0], (Integer) a[1], (Integer) a[2]),
+                Types.INT4, Types.INT4, Types.INT4);
     }
 }

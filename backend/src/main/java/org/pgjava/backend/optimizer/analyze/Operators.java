@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.pgjava.backend.executor.expr.Expr;
+import org.pgjava.backend.utils.adt.DateTimes;
 import org.pgjava.backend.utils.adt.NumericSpecial;
 import org.pgjava.backend.utils.adt.Numerics;
 import org.pgjava.conf.errors.PgException;
@@ -114,7 +115,8 @@ public final class Operators {
             case Types.BOOL -> (a, b) -> Boolean.compare((Boolean) a, (Boolean) b);
             case Types.BYTEA -> Operators::cmpBytes;
             case Types.UUID -> Operators::cmpUuid;
-            case Types.TIMESTAMPTZ -> (a, b) -> Long.compare(l(a), l(b));
+            case Types.TIMESTAMPTZ, Types.TIMESTAMP -> (a, b) -> Long.compare(l(a), l(b));
+            case Types.DATE -> (a, b) -> Integer.compare((Integer) a, (Integer) b);
             case Types.INET -> (a, b) -> ((org.pgjava.backend.utils.adt.Inet) a).compareTo((org.pgjava.backend.utils.adt.Inet) b);
             default -> null;
         };
@@ -336,6 +338,7 @@ public final class Operators {
         comparisons(Types.BYTEA, Types.BYTEA, Operators::cmpBytes);
         comparisons(Types.UUID, Types.UUID, Operators::cmpUuid);
         comparisons(Types.TIMESTAMPTZ, Types.TIMESTAMPTZ, (a, b) -> Long.compare(l(a), l(b)));
+        dateTimeOperators();
         comparisons(Types.INET, Types.INET, (a, b) -> ((org.pgjava.backend.utils.adt.Inet) a)
                 .compareTo((org.pgjava.backend.utils.adt.Inet) b));
         bin("=", Types.XID, Types.XID, Types.BOOL, (a, b) -> l(a) == l(b));
@@ -348,6 +351,60 @@ public final class Operators {
             bin("~~*", t, Types.TEXT, Types.BOOL, (a, b) -> Like.match(str(a, t), (String) b, '\\', true));
             bin("!~~*", t, Types.TEXT, Types.BOOL, (a, b) -> !Like.match(str(a, t), (String) b, '\\', true));
         }
+    }
+
+    /**
+     * date_cmp_timestamp: a date compared with a timestamp as its midnight; dates beyond the timestamp range
+     * compare as later than every finite timestamp (as PostgreSQL 15's date2timestamp_no_overflow).
+     */
+    static int cmpDateTimestamp(int date, long ts) {
+        long d;
+        if (date == DateTimes.DATE_NOBEGIN) {
+            d = Long.MIN_VALUE;
+        } else if (date == DateTimes.DATE_NOEND) {
+            d = Long.MAX_VALUE;
+        } else if ((long) date * DateTimes.USECS_PER_DAY >= DateTimes.END_TIMESTAMP) {
+            return ts == Long.MAX_VALUE ? -1 : 1;
+        } else {
+            d = date * DateTimes.USECS_PER_DAY;
+        }
+        return Long.compare(d, ts);
+    }
+
+    /**
+     * date/timestamp/timestamptz operators: comparisons within each type and between date and timestamp
+     * (date vs timestamptz and timestamp vs timestamptz resolve through the implicit casts to timestamptz,
+     * which read the session's TimeZone, giving PostgreSQL's results), date +/- integer, date - date; the
+     * interval and time operators PostgreSQL has take part in resolution and answer 0A000.
+     */
+    private static void dateTimeOperators() {
+        int d = Types.DATE;
+        int ts = Types.TIMESTAMP;
+        int tz = Types.TIMESTAMPTZ;
+        comparisons(d, d, (a, b) -> Integer.compare((Integer) a, (Integer) b));
+        comparisons(ts, ts, (a, b) -> Long.compare(l(a), l(b)));
+        comparisons(d, ts, (a, b) -> cmpDateTimestamp((Integer) a, (Long) b));
+        comparisons(ts, d, (a, b) -> -cmpDateTimestamp((Integer) b, (Long) a));
+        bin("+", d, Types.INT4, d, (a, b) -> DateTimes.datePlusDays((Integer) a, (Integer) b));
+        bin("+", Types.INT4, d, d, (a, b) -> DateTimes.datePlusDays((Integer) b, (Integer) a));
+        bin("-", d, Types.INT4, d, (a, b) -> DateTimes.datePlusDays((Integer) a, -(long) (Integer) b));
+        bin("-", d, d, Types.INT4, (a, b) -> DateTimes.dateMinusDate((Integer) a, (Integer) b));
+        int iv = Types.INTERVAL;
+        bin("+", d, iv, ts, null);
+        bin("+", iv, d, ts, null);
+        bin("-", d, iv, ts, null);
+        bin("+", d, Types.TIME, ts, null);
+        bin("+", Types.TIME, d, ts, null);
+        bin("+", d, Types.TIMETZ, tz, null);
+        bin("+", Types.TIMETZ, d, tz, null);
+        bin("-", ts, ts, iv, null);
+        bin("-", tz, tz, iv, null);
+        bin("+", ts, iv, ts, null);
+        bin("+", iv, ts, ts, null);
+        bin("-", ts, iv, ts, null);
+        bin("+", tz, iv, tz, null);
+        bin("+", iv, tz, tz, null);
+        bin("-", tz, iv, tz, null);
     }
 
     private static String str(Object a, int t) {

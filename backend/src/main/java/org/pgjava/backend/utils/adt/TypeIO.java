@@ -14,11 +14,14 @@ import org.pgjava.conf.errors.SqlState;
  * <p>Java representations: bool Boolean, int2 Short, int4 Integer, int8 Long, float4 Float, float8
  * Double, numeric BigDecimal (scale = display scale) or {@link NumericSpecial} for NaN/±Infinity,
  * text/varchar/bpchar/name/unknown String, "char" String of length 0 or 1, oid Long (0..4294967295),
- * bytea byte[], void the empty String, uuid java.util.UUID, regtype Long (the type's OID).
+ * bytea byte[], void the empty String, uuid java.util.UUID, regtype Long (the type's OID), date Integer
+ * (days since 2000-01-01), timestamp and timestamptz Long (microseconds since 2000-01-01; see
+ * {@link DateTimes}).
  *
  * <p>Binary formats (all big-endian): bool 1 byte 0/1; int2/int4/int8 2/4/8-byte two's complement;
  * float4/float8 IEEE 754; oid 4-byte unsigned; "char" 1 byte; text/varchar/bpchar/name/unknown UTF-8
- * bytes; bytea the raw bytes; void no bytes; uuid the 16 bytes; numeric see {@link Numerics#send}.
+ * bytes; bytea the raw bytes; void no bytes; uuid the 16 bytes; numeric see {@link Numerics#send}; date
+ * int4 days; timestamp/timestamptz int8 microseconds (integer_datetimes = on).
  */
 public final class TypeIO {
     private TypeIO() {
@@ -45,6 +48,8 @@ public final class TypeIO {
     static final int XID = 28;
     static final int INET = 869;
     static final int TIMESTAMPTZ = 1184;
+    static final int DATE = 1082;
+    static final int TIMESTAMP = 1114;
 
     /** extra_float_digits of the session (1 when there is no session or no such setting). */
     static int extraFloatDigits(SessionContext ctx) {
@@ -83,6 +88,20 @@ public final class TypeIO {
             case XID: return value.toString();
             case INET: return value.toString();
             case TIMESTAMPTZ: return Timestamps.output((Long) value, ctx);
+            case DATE: {
+                int d = (Integer) value;
+                if (d != DateTimes.DATE_NOBEGIN && d != DateTimes.DATE_NOEND) {
+                    DateTimes.requireIsoStyle(ctx);
+                }
+                return DateTimes.formatDate(d);
+            }
+            case TIMESTAMP: {
+                long t = (Long) value;
+                if (t != DateTimes.TS_NOBEGIN && t != DateTimes.TS_NOEND) {
+                    DateTimes.requireIsoStyle(ctx);
+                }
+                return DateTimes.formatTimestamp(t);
+            }
             case REGTYPE: {
                 long oid = (Long) value;
                 if (oid == 0) {
@@ -99,7 +118,7 @@ public final class TypeIO {
     public static boolean hasBinary(int typeOid) {
         return switch (typeOid) {
             case BOOL, BYTEA, CHAR, NAME, INT8, INT2, INT4, TEXT, OID, FLOAT4, FLOAT8, UNKNOWN, BPCHAR, VARCHAR,
-                 NUMERIC, VOID, UUID, REGTYPE, XID, INET, TIMESTAMPTZ -> true;
+                 NUMERIC, VOID, UUID, REGTYPE, XID, INET, TIMESTAMPTZ, DATE, TIMESTAMP -> true;
             default -> false;
         };
     }
@@ -114,7 +133,8 @@ public final class TypeIO {
             }
             case INT4: return int4Bytes((Integer) value);
             case OID, REGTYPE, XID: return int4Bytes((int) (long) (Long) value);
-            case TIMESTAMPTZ: return int8Bytes((Long) value);
+            case TIMESTAMPTZ, TIMESTAMP: return int8Bytes((Long) value);
+            case DATE: return int4Bytes((Integer) value);
             case INET: return ((Inet) value).send();
             case INT8: return int8Bytes((Long) value);
             case FLOAT4: return int4Bytes(Float.floatToRawIntBits((Float) value));
@@ -177,6 +197,9 @@ public final class TypeIO {
             case BYTEA: return Bytea.parse(text);
             case VOID: return "";
             case UUID: return parseUuid(text);
+            case DATE: return DateTimes.parseDate(text, ctx);
+            case TIMESTAMP: return DateTimes.parseTimestamp(text, ctx);
+            case TIMESTAMPTZ: return DateTimes.parseTimestamptz(text, ctx);
             case REGTYPE: return parseRegtype(text);
             default:
                 throw PgException.notSupported("input of type " + typeName(typeOid) + " is not supported yet");
@@ -308,9 +331,22 @@ public final class TypeIO {
             case OID, REGTYPE, XID:
                 need(data, 4);
                 return readInt(data) & 0xFFFFFFFFL;
-            case TIMESTAMPTZ:
+            case TIMESTAMPTZ, TIMESTAMP: {
                 need(data, 8);
-                return readLong(data);
+                long t = readLong(data);
+                if (!DateTimes.isValidTimestamp(t)) {
+                    throw PgException.error(SqlState.DATETIME_FIELD_OVERFLOW, "timestamp out of range");
+                }
+                return t;
+            }
+            case DATE: {
+                need(data, 4);
+                int d = readInt(data);
+                if (!DateTimes.isValidDate(d)) {
+                    throw PgException.error(SqlState.DATETIME_FIELD_OVERFLOW, "date out of range");
+                }
+                return d;
+            }
             case INT8:
                 need(data, 8);
                 return readLong(data);

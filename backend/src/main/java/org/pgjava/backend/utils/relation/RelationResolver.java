@@ -6,7 +6,8 @@ package org.pgjava.backend.utils.relation;
  * later. Resolution rules are the implementation's: for an unqualified name PostgreSQL searches pg_catalog
  * first, then the schemas of search_path.
  *
- * <p>Entry point: {@link #resolve(String, String)}; {@link #none()} knows no relations.
+ * <p>Entry points: {@link #resolve(String, String)}, {@link #catalogWriter()}; {@link #none()} knows no
+ * relations. Tables that INSERT, UPDATE and DELETE can change are resolved as {@link ModifiableTable}.
  */
 @FunctionalInterface
 public interface RelationResolver {
@@ -21,6 +22,14 @@ public interface RelationResolver {
      *         knows the schema does not exist
      */
     RelationSource resolve(String schema, String name);
+
+    /**
+     * The catalog writer for CREATE TABLE, DROP TABLE, ALTER TABLE and CHECKPOINT, or null when this
+     * session has no table storage (the executor then answers 0A000). The default returns null.
+     */
+    default CatalogWriter catalogWriter() {
+        return null;
+    }
 
     /** A resolver that knows no relations (every name is 42P01). */
     static RelationResolver none() {

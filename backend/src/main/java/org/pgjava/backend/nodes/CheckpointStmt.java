@@ -1,0 +1,5 @@
+package org.pgjava.backend.nodes;
+
+/** {@code CHECKPOINT}. */
+public record CheckpointStmt(int location) implements Node {
+}
