@@ -7,6 +7,7 @@ import org.pgjava.backend.access.transam.XidAssigner;
 import org.pgjava.backend.access.wal.WalInserter;
 import org.pgjava.backend.access.wal.WalSegments;
 import org.pgjava.backend.access.wal.WalSyncMethod;
+import org.pgjava.backend.storage.RelFileLocator;
 import org.pgjava.backend.storage.buffer.BufferManager;
 import org.pgjava.backend.storage.lmgr.LockManager;
 import org.pgjava.backend.storage.smgr.ForwardingSyncSink;
@@ -66,6 +67,9 @@ public final class ProcessStorage {
     private final LockManager locks;
     private final SharedInvalidationQueue invalidations;
     private final Settings settings;
+    private final java.util.Map<RelFileLocator, Long> targetBlocks = new java.util.HashMap<>();
+    private volatile java.util.function.Consumer<Error> panicHandler;
+    private volatile Error panicked;
 
     private ProcessStorage(ProcessAttachment a, Path dataDirectory, Settings settings, boolean checkpointer,
                            Runnable interruptCheck) {
@@ -89,8 +93,7 @@ public final class ProcessStorage {
         this.procArrayTransactions = new ProcArrayTransactions(transactionState, a.procs());
         this.xidAssigner = new XidAssigner(transactionState, a.procs(), commitLog);
         this.locks = new LockManager(new LockTable(segment.region(ServerSegmentLayout.LOCK_TABLE), layout.slots(),
-                layout.maxLocksPerTransaction(), owner), a.procs(), a.slot(), (int) ProcessHandle.current().pid(),
-                interruptCheck);
+                layout.maxLocksPerTransaction(), owner), a.procs(), a.slot(), processId(a), interruptCheck);
         this.invalidations = new SharedInvalidationQueue(segment.region(ServerSegmentLayout.SINVAL_QUEUE),
                 layout.slots(), ServerSegmentLayout.SINVAL_QUEUE_SIZE, owner);
     }
@@ -106,6 +109,68 @@ public final class ProcessStorage {
     public static ProcessStorage attach(ProcessAttachment attachment, Path dataDirectory, Settings settings,
                                         boolean checkpointer, Runnable interruptCheck) {
         return new ProcessStorage(attachment, dataDirectory, settings, checkpointer, interruptCheck);
+    }
+
+    private static int processId(ProcessAttachment a) {
+        int pid = a.procs().pidOf(a.slot());
+        return pid > 0 ? pid : (int) ProcessHandle.current().pid();
+    }
+
+    /**
+     * Error cleanup, steps 1 and 2 of the class comment's rule 4: releases every LWLock this process holds,
+     * then every buffer pin. The caller then aborts the transaction (TransactionManager.abort()). Never
+     * throws for locks or pins that are not held.
+     */
+    public void releaseAfterError() {
+        attachment.lwlockOwner().releaseAll();
+        buffers.releaseAll();
+    }
+
+    /**
+     * The block this process last inserted into for {@code rel} (PostgreSQL's per-relation target block,
+     * rd_targblock), or -1 if none is known.
+     */
+    public long targetBlock(RelFileLocator rel) {
+        Long b = targetBlocks.get(rel);
+        return b == null ? -1 : b;
+    }
+
+    /** Remembers the insert target block of {@code rel}. */
+    public void setTargetBlock(RelFileLocator rel, long block) {
+        targetBlocks.put(rel, block);
+    }
+
+    /** Forgets the insert target block of {@code rel} (its files were deleted or truncated). */
+    public void forgetTargetBlock(RelFileLocator rel) {
+        targetBlocks.remove(rel);
+    }
+
+    /**
+     * Where a PANIC goes: the backend installs a handler that logs {@code PANIC:  <message>} and exits the
+     * process with status 2 at once (crash-restart). Without a handler {@link #panic} only rethrows.
+     */
+    public void setPanicHandler(java.util.function.Consumer<Error> handler) {
+        this.panicHandler = handler;
+    }
+
+    /**
+     * A WalPanicError or DataSyncFailedError reached the storage layer's caller: records it, runs the panic
+     * handler (which normally never returns), then rethrows {@code error}.
+     */
+    public Error panic(Error error) {
+        if (panicked == null) {
+            panicked = error;
+        }
+        var h = panicHandler;
+        if (h != null) {
+            h.accept(error);
+        }
+        throw error;
+    }
+
+    /** The first PANIC this process raised through {@link #panic}, or null. */
+    public Error panicked() {
+        return panicked;
     }
 
     /** The process's attachment (slot, process array, LWLock owner, status slot). */

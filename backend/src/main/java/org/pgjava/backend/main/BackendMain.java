@@ -1,6 +1,8 @@
 package org.pgjava.backend.main;
 
 import org.pgjava.auth.wire.BackendMessages;
+import org.pgjava.backend.access.ProcessStorage;
+import org.pgjava.backend.access.wal.WalSyncMethod;
 import org.pgjava.backend.protocol.StartupInfo;
 import org.pgjava.backend.protocol.PostgresMain;
 import org.pgjava.backend.protocol.SessionEnd;
@@ -71,6 +73,8 @@ public final class BackendMain {
     private final ProcessControl title = new ProcessControl();
     private final int pid = ProcessControl.pid();
     private volatile Settings settings;
+    /** This process's storage views, composed once after the segment is attached. */
+    private ProcessStorage storage;
     private volatile boolean reloadPending;
     private volatile boolean terminating;
     private volatile PostgresMain session;
@@ -132,6 +136,10 @@ public final class BackendMain {
         settings = loadSettings();
         shared = attachSharedMemory(pid, BackendType.STANDBY_BACKEND);
         if (shared == null) {
+            return 1;
+        }
+        storage = attachStorage(shared);
+        if (storage == null) {
             return 1;
         }
         long t0 = System.nanoTime();
@@ -206,6 +214,10 @@ public final class BackendMain {
                 p.local(), p.clientAddress(), p.clientPort());
         s.attachActivity(sh.statusArray()::snapshot, ActivityReporter.of(sh.statusSlot()));
         s.attachSignals(sh.statusArray()::snapshot, this::isSuperuserRole);
+        ProcessStorage ps = storage;
+        if (ps != null) {
+            s.attachStorage(ps);
+        }
         title.setTitle(prefix + "authentication");
         sessionChannel = channel;
         session = s;
@@ -219,12 +231,54 @@ public final class BackendMain {
             session = null;
             sessionChannel = null;
             channel.close();
-            sh.lwlockOwner().releaseAll();
+            if (ps != null) {
+                if (ps.panicked() != null) {
+                    panic(ps.panicked());
+                }
+                // session reset for reuse: no LWLocks, no pins; the session's release aborted its transaction
+                ps.releaseAfterError();
+            } else {
+                sh.lwlockOwner().releaseAll();
+            }
         }
         if (end.reusable() && !terminating) {
             sh.becomeStandby();
         }
         return end.reusable();
+    }
+
+    /**
+     * Composes this process's storage views over the attached segment (on the attaching thread): the
+     * postmaster-context settings fsync, full_page_writes, wal_sync_method, 16 MiB WAL segments; lock waits
+     * poll the running session's interrupts; a PANIC (WAL write/flush failure, failed data fsync, an error
+     * inside a critical section) logs {@code PANIC:  <message>} and exits with status 2 at once, without
+     * detaching, so the postmaster runs crash-restart. Null after logging why not.
+     */
+    private ProcessStorage attachStorage(ProcessAttachment sh) {
+        try {
+            Settings s = settings;
+            ProcessStorage ps = ProcessStorage.attach(sh, dataDir, new ProcessStorage.Settings(s.getBool("fsync"),
+                    s.getBool("full_page_writes"), WalSyncMethod.fromSetting(s.getString("wal_sync_method")),
+                    16L << 20), false, () -> {
+                        PostgresMain m = session;
+                        if (m != null) {
+                            m.sessionContext().checkForInterrupts();
+                        }
+                    });
+            ps.setPanicHandler(BackendMain::panic);
+            return ps;
+        } catch (RuntimeException e) {
+            LOG.error("could not attach storage: {}", e.toString());
+            return null;
+        }
+    }
+
+    /** PANIC: log and exit with status 2 at once (the postmaster's crash-restart); never returns. */
+    static void panic(Throwable error) {
+        System.err.println("PANIC:  " + error.getMessage());
+        System.err.flush();
+        LOG.error("PANIC:  {}", error.getMessage(), error);
+        ProcessControl.exitNow(2);
     }
 
     private void installSignals() {

@@ -120,6 +120,14 @@ public final class PostgresMain {
         session.attachSignals(source, superuserRole);
     }
 
+    /**
+     * Connects the session to this process's storage ({@code Session.attachStorage}): every transaction
+     * becomes a storage transaction. Call before {@link #run()}, on the thread that runs it.
+     */
+    public void attachStorage(org.pgjava.backend.access.ProcessStorage storage) {
+        session.attachStorage(storage);
+    }
+
     /** Asks the running statement to stop with 57014 at its next interrupt check. Thread-safe. */
     public void requestCancel() {
         session.requestCancel();

@@ -1,5 +1,7 @@
 package org.pgjava.backend.tcop;
 
+import org.pgjava.backend.access.ProcessStorage;
+import org.pgjava.backend.access.transam.TransactionManager;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,6 +89,8 @@ public final class Session {
 
     private final Settings settings;
     private final TransactionBlock xact;
+    /** This process's storage, null until {@link #attachStorage}. */
+    private ProcessStorage storage;
     private final SessionContext context = new Context();
     private final List<PgException> pendingNotices = new ArrayList<>();
     private final Map<String, PreparedStatementEntry> statements = new HashMap<>();
@@ -147,6 +151,33 @@ public final class Session {
         this.relations = new SystemRelations(pgStatActivity);
         this.activity = reporter == null ? ActivityReporter.NONE : reporter;
         activity.applicationNameChanged(settings.show("application_name"));
+    }
+
+    /**
+     * Connects the session to this process's storage: every transaction of the session becomes a storage
+     * transaction of a new {@link TransactionManager} (isolation from transaction_isolation,
+     * synchronous_commit read at each commit). Call before the first statement, on the session's thread.
+     */
+    public void attachStorage(ProcessStorage processStorage) {
+        if (xact.inTransaction()) {
+            throw new IllegalStateException("attachStorage inside a transaction");
+        }
+        this.storage = processStorage;
+        TransactionManager tm = new TransactionManager(processStorage, () -> settings.show("transaction_isolation"));
+        xact.attachStorage(tm);
+    }
+
+    /**
+     * The session's transaction manager (what the relation resolver binds heap tables to), or null when no
+     * storage is attached.
+     */
+    public TransactionManager transactionManager() {
+        return xact.storage();
+    }
+
+    /** The process storage attached with {@link #attachStorage}, or null. */
+    public ProcessStorage processStorage() {
+        return storage;
     }
 
     /**
@@ -369,6 +400,7 @@ public final class Session {
      * ({@link TransactionStatus#FAILED}).
      */
     public void abortCurrentTransaction() {
+        if (storage != null) storage.releaseAfterError();   // LWLocks, then buffer pins, then the abort
         xact.abortCurrent();
     }
 
@@ -445,6 +477,7 @@ public final class Session {
      * transaction statement before the last one takes effect now.
      */
     public void finishStatement(RawStatement raw, boolean last, boolean implicitBlock) {
+        if (!(raw.stmt() instanceof TransactionStmt)) xact.statementDone();
         if (last) {
             if (implicitBlock) xact.endImplicitBlock();
             xact.finishCommand();
@@ -559,7 +592,11 @@ public final class Session {
 
     /** Execute completed the portal: a transaction statement takes effect now. */
     public void finishExecute(Portal portal) {
-        if (portal.statement().raw().stmt() instanceof TransactionStmt) xact.finishCommand();
+        if (portal.statement().raw() != null && portal.statement().raw().stmt() instanceof TransactionStmt) {
+            xact.finishCommand();
+        } else {
+            xact.statementDone();
+        }
     }
 
     /** Execute failed: the portal is closed and forgotten. */
@@ -602,6 +639,7 @@ public final class Session {
             timeoutTimer.shutdownNow();
             timeoutTimer = null;
         }
+        if (storage != null) storage.releaseAfterError();
         xact.abortAll();
         dropAllPortals();
         statements.clear();

@@ -3,6 +3,7 @@ package org.pgjava.backend.tcop;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.pgjava.backend.access.transam.TransactionManager;
 import org.pgjava.conf.Settings;
 import org.pgjava.conf.errors.PgException;
 import org.pgjava.conf.errors.Severity;
@@ -26,11 +27,20 @@ import org.pgjava.conf.errors.SqlState;
  * {@link #finishCommand()} (STARTED commits); {@link #abortCurrent()} on an error. Transaction statements
  * ({@link #begin}, {@link #commit}, {@link #rollback}, savepoints) take effect immediately.
  * Not thread-safe: one per session.
+ *
+ * <p>Storage ({@link #attachStorage}): with a {@link TransactionManager} bound, opening a transaction begins
+ * a storage transaction, ending it commits or aborts it (commit first, then the settings), SAVEPOINT /
+ * RELEASE / ROLLBACK TO are subtransactions (ROLLBACK TO aborts every level down to the named one and
+ * begins it again), an error inside a savepoint aborts only the innermost subtransaction (the block is
+ * FAILED until ROLLBACK TO or ROLLBACK), an error outside one aborts the whole storage transaction at once
+ * (PostgreSQL's AbortTransaction; the block stays FAILED until ROLLBACK), and {@link #statementDone()}
+ * advances the command counter between statements.
  */
 final class TransactionBlock {
     enum State { NONE, STARTED, IMPLICIT, BLOCK, FAILED }
 
-    private record Savepoint(String name, int settingsLevel) {
+    /** A savepoint; {@code aborted} once an error aborted its subtransaction (ROLLBACK TO must not abort it again). */
+    private record Savepoint(String name, int settingsLevel, boolean aborted) {
     }
 
     private final Settings settings;
@@ -40,6 +50,8 @@ final class TransactionBlock {
     private final List<Savepoint> savepoints = new ArrayList<>();
     private List<String> lastModes = List.of();
     private boolean snapshotTaken;
+    /** The storage transaction this block drives; null for a session without storage. */
+    private TransactionManager storage;
 
     /**
      * @param settings         the session's settings (nesting levels follow the transaction)
@@ -50,6 +62,31 @@ final class TransactionBlock {
         this.settings = settings;
         this.onTransactionEnd = onTransactionEnd;
         this.notices = notices;
+    }
+
+    /**
+     * Binds the storage transaction manager: from now on every transaction of this block is a storage
+     * transaction (begin at startCommand, commit/abort at the end, savepoints as subtransactions, command
+     * counter between statements). Call when no transaction is open.
+     */
+    void attachStorage(TransactionManager tm) {
+        this.storage = tm;
+    }
+
+    /** The bound transaction manager, or null. */
+    TransactionManager storage() {
+        return storage;
+    }
+
+    /**
+     * A statement of the open transaction finished successfully: its changes become visible to the next
+     * statement (CommandCounterIncrement) and a READ COMMITTED statement snapshot is dropped.
+     */
+    void statementDone() {
+        if (storage != null && storage.inTransaction() && state != State.FAILED) {
+            storage.commandCounterIncrement();
+            storage.endStatement();
+        }
     }
 
     State state() {
@@ -84,6 +121,7 @@ final class TransactionBlock {
     void startCommand() {
         if (state == State.NONE) {
             settings.atTransactionStart();
+            if (storage != null) storage.begin();
             state = State.STARTED;
             snapshotTaken = false;
         }
@@ -159,8 +197,13 @@ final class TransactionBlock {
             case BLOCK -> {
                 if (savepoints.isEmpty()) {
                     settings.atTransactionEnd(false);
+                    if (storage != null) storage.abort();
                 } else {
-                    settings.atRollbackToSavepoint(savepoints.get(savepoints.size() - 1).settingsLevel());
+                    int last = savepoints.size() - 1;
+                    Savepoint sp = savepoints.get(last);
+                    settings.atRollbackToSavepoint(sp.settingsLevel());
+                    if (storage != null && !sp.aborted()) storage.abortSubtransaction();
+                    savepoints.set(last, new Savepoint(sp.name(), sp.settingsLevel(), true));
                 }
                 state = State.FAILED;
             }
@@ -253,7 +296,8 @@ final class TransactionBlock {
         if (state != State.BLOCK) {
             throw PgException.error(SqlState.NO_ACTIVE_SQL_TRANSACTION, "SAVEPOINT can only be used in transaction blocks");
         }
-        savepoints.add(new Savepoint(name, settings.atSavepoint()));
+        if (storage != null) storage.beginSubtransaction();
+        savepoints.add(new Savepoint(name, settings.atSavepoint(), false));
     }
 
     /** RELEASE [SAVEPOINT] name. @throws PgException 25P01 outside a block, 3B001 unknown savepoint */
@@ -264,6 +308,9 @@ final class TransactionBlock {
         }
         int i = find(name);
         settings.atReleaseSavepoint(savepoints.get(i).settingsLevel());
+        if (storage != null) {
+            for (int j = savepoints.size() - 1; j >= i; j--) storage.commitSubtransaction();
+        }
         savepoints.subList(i, savepoints.size()).clear();
     }
 
@@ -275,7 +322,16 @@ final class TransactionBlock {
         }
         int i = find(name);
         Savepoint sp = savepoints.get(i);
+        if (storage != null) {
+            // abort every level from the innermost down to the named one, then start it anew (PostgreSQL
+            // keeps the savepoint after ROLLBACK TO)
+            for (int j = savepoints.size() - 1; j >= i; j--) {
+                if (!savepoints.get(j).aborted()) storage.abortSubtransaction();
+            }
+            storage.beginSubtransaction();
+        }
         savepoints.subList(i + 1, savepoints.size()).clear();
+        savepoints.set(i, new Savepoint(sp.name(), sp.settingsLevel(), false));
         settings.atRollbackToSavepoint(sp.settingsLevel());
         state = State.BLOCK;
     }
@@ -293,7 +349,26 @@ final class TransactionBlock {
     }
 
     private void end(boolean committed) {
-        settings.atTransactionEnd(committed && state != State.FAILED);   // a no-op when already undone
+        boolean commit = committed && state != State.FAILED;
+        if (storage != null) {
+            if (commit) {
+                storage.setSynchronousCommit(!"off".equalsIgnoreCase(settings.show("synchronous_commit")));
+                try {
+                    storage.commit();
+                } catch (RuntimeException e) {
+                    storage.abort();  // a commit-time callback failed: the transaction is over anyway
+                    settings.atTransactionEnd(false);
+                    savepoints.clear();
+                    state = State.NONE;
+                    snapshotTaken = false;
+                    onTransactionEnd.run();
+                    throw e;
+                }
+            } else {
+                storage.abort();
+            }
+        }
+        settings.atTransactionEnd(commit);   // a no-op when already undone
         savepoints.clear();
         state = State.NONE;
         snapshotTaken = false;

@@ -142,6 +142,25 @@ public final class CommitLog {
         return status(xid) == COMMITTED;
     }
 
+    /**
+     * An upper bound of the commit LSN of {@code xid} (PostgreSQL's TransactionIdGetCommitLSN, at page
+     * granularity): the LSN of its commit-log page while the page is in the shared buffers, 0 when it is not
+     * (an evicted page was written, so WAL is flushed past every commit on it). Hint bits for an
+     * asynchronously committed xid must wait until WAL is flushed to this LSN.
+     */
+    public long commitLsnBound(long xid) {
+        if (!TransactionIds.isNormal(xid)) {
+            return 0;
+        }
+        control.acquire(LWLockMode.SHARED);
+        try {
+            int b = buffers.findPage(pageOf(xid));
+            return b >= 0 ? buffers.pageLsn(b) : 0;
+        } finally {
+            control.release();
+        }
+    }
+
     /** True if {@code xid} aborted (TransactionIdDidAbort). */
     public boolean didAbort(long xid) {
         return status(xid) == ABORTED;
