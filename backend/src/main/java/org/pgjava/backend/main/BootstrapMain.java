@@ -108,18 +108,7 @@ public final class BootstrapMain {
         AuthData auth = AuthFile.read(dataDirectory);
         RoleEntry superuser = auth.roleByOid((int) RoleRows.BOOTSTRAP_SUPERUSER_OID)
                 .orElseThrow(() -> new IllegalStateException("the auth file has no bootstrap superuser (OID 10)"));
-        BootstrapData data = BootstrapData.load();
-        InitdbRows rows = new InitdbRows(data, new InitdbParameters(superuser, UTF8_ENCODING, 'c', "C", "C",
-                InitdbParameters.FIRST_NORMAL_XID));
-        try (StorageManager smgr = new StorageManager(dataDirectory, SyncRequestSink.IMMEDIATE)) {
-            for (BootstrapCatalog catalog : BootstrapCatalog.values()) {
-                CatalogTupleCodec codec = new CatalogTupleCodec(data.shape(catalog));
-                List<Object[]> stored = rows.rows(catalog).stream().map(codec::toStored).toList();
-                for (RelFileLocator rel : CatalogStorage.locatorsForInitdb(catalog, DATABASE_OIDS)) {
-                    BootstrapHeapWriter.write(smgr, rel, codec.descriptor(), stored);
-                }
-            }
-        }
+        writeCatalogs(dataDirectory, superuser);
         writeZeroedClogPage(dataDirectory.resolve("pg_xact"));
         long checkpointLsn;
         CheckpointRecord checkpoint;
@@ -161,6 +150,25 @@ public final class BootstrapMain {
                 checkpoint.time(), checkpointLsn, checkpoint, (int) walSegmentSize, 0));
         for (String sub : List.of("global", "base/1", "base/4", "base/5", "base", "pg_wal", "pg_xact", "")) {
             fsyncDirectory(dataDirectory.resolve(sub));
+        }
+    }
+
+    /**
+     * Writes every bootstrap catalog's heap file (step 1 of the class comment) for a cluster whose bootstrap
+     * superuser is {@code superuser}; the files must not exist yet.
+     */
+    public static void writeCatalogs(Path dataDirectory, RoleEntry superuser) {
+        BootstrapData data = BootstrapData.load();
+        InitdbRows rows = new InitdbRows(data, new InitdbParameters(superuser, UTF8_ENCODING, 'c', "C", "C",
+                InitdbParameters.FIRST_NORMAL_XID));
+        try (StorageManager smgr = new StorageManager(dataDirectory, SyncRequestSink.IMMEDIATE)) {
+            for (BootstrapCatalog catalog : BootstrapCatalog.values()) {
+                CatalogTupleCodec codec = new CatalogTupleCodec(data.shape(catalog));
+                List<Object[]> stored = rows.rows(catalog).stream().map(codec::toStored).toList();
+                for (RelFileLocator rel : CatalogStorage.locatorsForInitdb(catalog, DATABASE_OIDS)) {
+                    BootstrapHeapWriter.write(smgr, rel, codec.descriptor(), stored);
+                }
+            }
         }
     }
 
