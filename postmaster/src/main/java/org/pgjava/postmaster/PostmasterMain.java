@@ -50,8 +50,11 @@ import java.util.concurrent.TimeUnit;
  * starts backends by main-class name only and links against no backend code.
  *
  * <p>Start: settings (defaults, postgresql.conf, command line) → postmaster.pid → hand-off socket →
- * listeners → shared segment (once the port is ours: its file name carries the port) → status "ready" → standby pool → auxiliary processes (checkpointer,
- * background writer) once the first standby is ready. Crash-restart: any child that exits by a signal or with a status PostgreSQL counts as a
+ * listeners → shared segment (once the port is ours: its file name carries the port) → the startup process
+ * (WAL replay; connections get 57P03 "the database system is starting up" meanwhile) → when it exits 0:
+ * status "ready", "database system is ready to accept connections", checkpointer, standby pool, background
+ * writer and WAL writer once the first standby is ready; any other exit of the startup process aborts the
+ * postmaster. Crash-restart: any child that exits by a signal or with a status PostgreSQL counts as a
  * crash ({@link ChildExit}) makes the postmaster log it, tell every other child to quit (SIGUSR1), SIGKILL
  * those still alive after {@link #CRASH_KILL_AFTER_SECONDS} s, and once all are gone rebuild shared memory
  * and start again ({@link #crashRestart}; docs/postmaster/README.md has the whole sequence).
@@ -73,6 +76,8 @@ public final class PostmasterMain {
     static final int CRASH_KILL_AFTER_SECONDS = 5;
     /** The auxiliary processes start when the first standby is ready, or after this many seconds. */
     static final int AUX_START_DELAY_SECONDS = 3;
+    /** How long a smart or fast shutdown waits for the checkpointer's shutdown checkpoint before SIGKILL. */
+    static final int CHECKPOINTER_SHUTDOWN_SECONDS = 300;
 
     private final Path dataDir;
     private final List<String> commandLineSettings;
@@ -101,6 +106,8 @@ public final class PostmasterMain {
     /** The shared segment's layout (the same for every generation) and the current generation. */
     private ServerSegmentLayout segmentLayout;
     private volatile SharedSegment segment;
+    /** Set while the startup process runs after a crash (the pool resumes when it has finished). */
+    private boolean restartingAfterCrash;
 
     private PostmasterMain(Path dataDir, List<String> commandLineSettings) {
         this.dataDir = dataDir;
@@ -246,21 +253,80 @@ public final class PostmasterMain {
                 settings.getInt("unix_socket_permissions"), dataDir, state, new BackendHandoff(pool));
         createSharedMemory(settings, port);
         installSignals();
-        // (issue 4: the startup process replays WAL here, before connections are accepted)
-        pidFile.setStatus(PidFile.STATUS_READY);
-        lifecycle.markRunning();
-        LOG.info("database system is ready to accept connections");
-        startAuxiliaryProcessesSoon();
-        pool.replenish(); // after the listeners: starting JVMs would otherwise compete with our own start
-        pool.prepareAotCache();
+        // the startup process runs first, alone; connections get 57P03 "the database system is starting
+        // up" until it has finished (onStartupExit → startupFinished)
+        aux.startStartupProcess();
     }
 
     /**
-     * Starts the checkpointer and the background writer once the first standby backend is ready (at most
-     * {@link #AUX_START_DELAY_SECONDS} s from now). PostgreSQL starts them before its startup process; they
-     * have no work yet (storage, issue 4), and on a 2-core machine starting two more JVMs together with the
-     * standbys made the first accepted connection after a crash ~0.3–0.5 s later. When they get recovery
-     * work they must start before the startup process again.
+     * The startup process exited 0 (on the supervisor thread): the server runs. postmaster.pid says
+     * "ready", "database system is ready to accept connections", the checkpointer starts at once (a
+     * CHECKPOINT or a shutdown needs it), the standbys, and the other auxiliary processes once the first
+     * standby is ready. Nothing happens if a shutdown began meanwhile.
+     */
+    private void startupFinished() {
+        synchronized (transitions) {
+            if (lifecycle.phase() != ServerLifecycle.Phase.STARTING) {
+                return;
+            }
+            if (restartingAfterCrash) {
+                pool.resumeAfterCrash();
+            }
+            pidFile.setStatus(PidFile.STATUS_READY);
+            lifecycle.markRunning();
+            LOG.info("database system is ready to accept connections");
+            aux.startAll(List.of(ChildKind.CHECKPOINTER));
+            startAuxiliaryProcessesSoon();
+            pool.replenish();
+            if (!restartingAfterCrash) {
+                pool.prepareAotCache();
+            }
+            restartingAfterCrash = false;
+        }
+    }
+
+    /**
+     * The startup process's exit (from its process-exit thread). 0: the server starts running. Any other
+     * status, unless the postmaster stopped it: PostgreSQL's "startup process (PID n) exited with exit code
+     * 1" + "aborting startup due to startup process failure", and the postmaster exits with status 1 —
+     * at the first start and after a crash alike.
+     */
+    private void onStartupExit(long pid, int status, boolean requested) {
+        if (requested) {
+            return;
+        }
+        if (status == 0) {
+            supervisor.execute(this::startupFinished);
+            return;
+        }
+        LOG.info("{}", ChildExit.describe(ChildKind.STARTUP, pid, status));
+        LOG.info("aborting startup due to startup process failure");
+        supervisor.execute(this::abortStartup);
+    }
+
+    /** After a failed startup process: every child is killed, files removed, exit status 1. */
+    private void abortStartup() {
+        synchronized (transitions) {
+            lifecycle.beginShutdown();
+            aux.killAll();
+            pool.killAll();
+            listeners.closeListeners();
+            listeners.shutdownLoops();
+            handoffServer.close();
+            deleteHandoffDirectory();
+            removeSharedMemory();
+            pidFile.remove();
+            exitStatus = 1;
+            stopped.countDown();
+        }
+    }
+
+    /**
+     * Starts the background writer and the WAL writer once the first standby backend is ready (at most
+     * {@link #AUX_START_DELAY_SECONDS} s from now): on a 2-core machine starting more JVMs together with the
+     * standbys made the first accepted connection after a crash ~0.3–0.5 s later. (PostgreSQL starts its
+     * checkpointer and background writer before its startup process; pgjava's startup process writes its
+     * end-of-recovery checkpoint itself and needs neither.)
      */
     private void startAuxiliaryProcessesSoon() {
         pool.nextBackendReady().completeOnTimeout(null, AUX_START_DELAY_SECONDS, TimeUnit.SECONDS)
@@ -344,6 +410,10 @@ public final class PostmasterMain {
      * logged here, at once, in PostgreSQL's words, and handled on the supervisor thread.
      */
     private void onChildExit(ChildKind kind, long pid, int status, boolean requested) {
+        if (kind == ChildKind.STARTUP) {
+            onStartupExit(pid, status, requested);
+            return;
+        }
         switch (lifecycle.onChildExit(kind, status, requested)) {
             case NORMAL -> {
             }
@@ -421,13 +491,10 @@ public final class PostmasterMain {
                 case REINITIALIZE -> {
                     LOG.info("all server processes terminated; reinitializing");
                     reinitializeSharedMemory();
-                    // (issue 4: the startup process runs crash recovery here, before connections are accepted)
-                    pool.resumeAfterCrash();
-                    pidFile.setStatus(PidFile.STATUS_READY);
-                    lifecycle.markRunning();
-                    LOG.info("database system is ready to accept connections");
-                    startAuxiliaryProcessesSoon();
-                    pool.replenish();
+                    // crash recovery by the startup process before connections are accepted again;
+                    // startupFinished resumes the pool
+                    restartingAfterCrash = true;
+                    aux.startStartupProcess();
                 }
             }
         }
@@ -538,11 +605,17 @@ public final class PostmasterMain {
         finishShutdown();
     }
 
-    /** PostgreSQL's order once the backends are gone: the background writer, then the checkpointer last. */
+    /**
+     * PostgreSQL's order once the backends are gone: a startup process still running, the background
+     * writer and the WAL writer, then the checkpointer last (its shutdown checkpoint; given
+     * {@link #CHECKPOINTER_SHUTDOWN_SECONDS}, the others 10 s).
+     */
     private void stopAuxiliaryProcesses() {
-        for (ChildKind kind : List.of(ChildKind.BACKGROUND_WRITER, ChildKind.CHECKPOINTER)) {
+        for (ChildKind kind : List.of(ChildKind.STARTUP, ChildKind.BACKGROUND_WRITER, ChildKind.WAL_WRITER,
+                ChildKind.CHECKPOINTER)) {
             try {
-                aux.stop(kind).get(10, TimeUnit.SECONDS);
+                aux.stop(kind).get(kind == ChildKind.CHECKPOINTER ? CHECKPOINTER_SHUTDOWN_SECONDS : 10,
+                        TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.info("{} did not exit in time; killing it", kind.logName());
                 aux.killAll();

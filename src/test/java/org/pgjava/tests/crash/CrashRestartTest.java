@@ -171,6 +171,9 @@ class CrashRestartTest {
                     "DETAIL:  Failed process was running: SELECT pg_backend_pid()",
                     "LOG:  terminating any other active server processes",
                     "LOG:  all server processes terminated; reinitializing",
+                    "LOG:  database system was not properly shut down; automatic recovery in progress",
+                    "LOG:  redo starts at ",
+                    "LOG:  checkpoint starting: end-of-recovery immediate wait",
                     "LOG:  database system is ready to accept connections");
             try (Connection fresh = server.connect()) {
                 assertFalse(before.contains((long) backendPid(fresh)), "served by a new process");
@@ -231,6 +234,9 @@ class CrashRestartTest {
                 "LOG:  checkpointer process (PID " + checkpointer + ") was terminated by signal 9: Killed",
                 "LOG:  terminating any other active server processes",
                 "LOG:  all server processes terminated; reinitializing",
+                "LOG:  database system was not properly shut down; automatic recovery in progress",
+                "LOG:  redo starts at ",
+                "LOG:  checkpoint starting: end-of-recovery immediate wait",
                 "LOG:  database system is ready to accept connections");
     }
 

@@ -215,8 +215,10 @@ public final class BackendMain {
         s.attachActivity(sh.statusArray()::snapshot, ActivityReporter.of(sh.statusSlot()));
         s.attachSignals(sh.statusArray()::snapshot, this::isSuperuserRole);
         ProcessStorage ps = storage;
+        org.pgjava.backend.access.catalog.CatalogInvalidation catalogInvalidation = null;
         if (ps != null) {
             s.attachStorage(ps);
+            catalogInvalidation = attachCatalog(s.session(), ps, p.databaseOid());
         }
         title.setTitle(prefix + "authentication");
         sessionChannel = channel;
@@ -228,6 +230,9 @@ public final class BackendMain {
         try {
             end = s.run();
         } finally {
+            if (catalogInvalidation != null) {
+                catalogInvalidation.leave();
+            }
             session = null;
             sessionChannel = null;
             channel.close();
@@ -246,6 +251,29 @@ public final class BackendMain {
         }
         return end.reusable();
     }
+
+    /**
+     * Catalog wiring (access/catalog): the session's relation cache, its end of the shared invalidation
+     * queue (joined now with this process's slot; the caller leaves it when the session ends) and the
+     * resolver/catalog writer over the session's transaction manager.
+     */
+    private org.pgjava.backend.access.catalog.CatalogInvalidation attachCatalog(org.pgjava.backend.tcop.Session s, ProcessStorage ps,
+                                                                             int databaseOid) {
+        if (bootstrapData == null) {
+            bootstrapData = org.pgjava.catalog.bootstrap.BootstrapData.load();
+        }
+        var cache = new org.pgjava.backend.access.catalog.RelationCache(10_000);
+        var invalidation = new org.pgjava.backend.access.catalog.CatalogInvalidation(ps.invalidations(),
+                ps.attachment().slot(), (int) ProcessHandle.current().pid(), databaseOid, cache);
+        invalidation.join();
+        s.attachCatalog(new org.pgjava.backend.access.catalog.CatalogRelations(
+                new org.pgjava.backend.access.catalog.CatalogAccess(bootstrapData, s.transactionManager(), databaseOid),
+                cache, invalidation, s.context()));
+        return invalidation;
+    }
+
+    /** The catalog shapes, loaded once per process by the first session. */
+    private org.pgjava.catalog.bootstrap.BootstrapData bootstrapData;
 
     /**
      * Composes this process's storage views over the attached segment (on the attaching thread): the

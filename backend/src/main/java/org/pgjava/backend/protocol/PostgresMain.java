@@ -144,6 +144,11 @@ public final class PostgresMain {
         }
     }
 
+    /** The traffic cop's session this message loop drives (for the process's composition root). */
+    public Session session() {
+        return session;
+    }
+
     /** Asks the running statement to stop with 57014 at its next interrupt check. Thread-safe. */
     public void requestCancel() {
         session.requestCancel();

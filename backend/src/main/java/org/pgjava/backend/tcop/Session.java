@@ -112,6 +112,8 @@ public final class Session {
     private ActivityReporter activity = ActivityReporter.NONE;
     /** What FROM clauses can name; pg_stat_activity answers 0A000 until a status array is attached. */
     private SystemRelations relations = new SystemRelations(null);
+    /** The database's tables and catalogs (access/catalog), null until {@link #attachCatalog}. */
+    private org.pgjava.backend.utils.relation.RelationResolver catalogRelations;
     /** The session's pg_stat_activity (its snapshot lives until the transaction ends), null without a source. */
     private PgStatActivity pgStatActivity;
 
@@ -148,7 +150,7 @@ public final class Session {
      */
     public void attachActivity(ActivitySource source, ActivityReporter reporter) {
         this.pgStatActivity = source == null ? null : new PgStatActivity(source, roleOid, superuser);
-        this.relations = new SystemRelations(pgStatActivity);
+        this.relations = new SystemRelations(pgStatActivity, catalogRelations);
         this.activity = reporter == null ? ActivityReporter.NONE : reporter;
         activity.applicationNameChanged(settings.show("application_name"));
     }
@@ -165,6 +167,16 @@ public final class Session {
         this.storage = processStorage;
         TransactionManager tm = new TransactionManager(processStorage, () -> settings.show("transaction_isolation"));
         xact.attachStorage(tm);
+    }
+
+    /**
+     * Connects FROM-clause names and DDL to the database's catalogs: {@code catalogRelations} (an
+     * access/catalog CatalogRelations bound to {@link #transactionManager()}) is searched after the system
+     * views and provides the catalog writer. Call after {@link #attachStorage}, before the first statement.
+     */
+    public void attachCatalog(org.pgjava.backend.utils.relation.RelationResolver catalogRelations) {
+        this.catalogRelations = catalogRelations;
+        this.relations = new SystemRelations(pgStatActivity, catalogRelations);
     }
 
     /**

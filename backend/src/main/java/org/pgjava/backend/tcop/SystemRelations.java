@@ -5,8 +5,11 @@ import org.pgjava.backend.utils.relation.RelationSource;
 import org.pgjava.conf.errors.PgException;
 
 /**
- * The relations a session's FROM clauses can name today: the system views of pg_catalog (only
- * pg_stat_activity so far). Made by {@link Session} (one per session, for its role's visibility).
+ * The relations a session's FROM clauses can name: the system views of pg_catalog (only
+ * pg_stat_activity so far), then the catalogs and tables of the database through the catalog resolver
+ * ({@code access/catalog/CatalogRelations}, attached with {@link Session#attachCatalog}), which also
+ * provides the {@link #catalogWriter()} for DDL. Made by {@link Session} (one per session, for its role's
+ * visibility).
  *
  * <p>Resolution: {@code pg_catalog.x} and an unqualified {@code x} (pg_catalog is searched before
  * search_path) find the view; any other schema finds nothing, which the analyzer reports as PostgreSQL
@@ -15,10 +18,27 @@ import org.pgjava.conf.errors.PgException;
  */
 final class SystemRelations implements RelationResolver {
     private final PgStatActivity pgStatActivity;
+    private final RelationResolver catalogRelations;
 
     /** @param pgStatActivity the session's view, or null when the process has no status array */
     SystemRelations(PgStatActivity pgStatActivity) {
+        this(pgStatActivity, null);
+    }
+
+    /**
+     * @param pgStatActivity   the session's view, or null when the process has no status array
+     * @param catalogRelations the heap tables and catalogs of the session's database
+     *                         (access/catalog/CatalogRelations), searched after the system views; null
+     *                         when the process has no storage
+     */
+    SystemRelations(PgStatActivity pgStatActivity, RelationResolver catalogRelations) {
         this.pgStatActivity = pgStatActivity;
+        this.catalogRelations = catalogRelations;
+    }
+
+    @Override
+    public org.pgjava.backend.utils.relation.CatalogWriter catalogWriter() {
+        return catalogRelations == null ? null : catalogRelations.catalogWriter();
     }
 
     /**
@@ -26,7 +46,9 @@ final class SystemRelations implements RelationResolver {
      */
     @Override
     public RelationSource resolve(String schema, String name) {
-        if (schema != null && !schema.equals("pg_catalog")) return null;
+        if (schema != null && !schema.equals("pg_catalog")) {
+            return catalogRelations == null ? null : catalogRelations.resolve(schema, name);
+        }
         if (name.equals("pg_stat_activity")) {
             if (pgStatActivity == null) {
                 throw PgException.notSupported(
@@ -34,6 +56,6 @@ final class SystemRelations implements RelationResolver {
             }
             return pgStatActivity;
         }
-        return null;
+        return catalogRelations == null ? null : catalogRelations.resolve(schema, name);
     }
 }

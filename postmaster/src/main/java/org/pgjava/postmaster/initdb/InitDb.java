@@ -46,8 +46,9 @@ import org.pgjava.conf.Settings;
  * lc_*, then every user-visible setting of the registry as a commented default, by category),
  * pg_hba.conf, pg_ident.conf, global/pg_auth ({@link AuthFile}: bootstrap superuser OID 10; databases
  * template1 OID 1, template0 OID 4 (no connections), postgres OID 5), global/pg_mock_auth_nonce
- * ({@link MockAuthNonce}), empty base/1, base/4, base/5,
- * pg_wal/, pg_xact/.
+ * ({@link MockAuthNonce}); then the bootstrap process ({@link BootstrapProcess}: a child JVM running
+ * BootstrapMain) writes the system catalogs into global/ and base/1, base/4, base/5, pg_xact/0000, the first
+ * WAL segment in pg_wal/ and global/pg_control.
  *
  * <p>Errors print {@code initdb: error: ...} (and {@code initdb: hint: ...}) and return 1; nothing is left
  * behind in a directory initdb created itself.
@@ -90,6 +91,17 @@ public final class InitDb {
      * @return 0 on success, 1 on any error
      */
     public static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> env) {
+        return run(args, out, err, env, BootstrapProcess.jvm());
+    }
+
+    /**
+     * Creates a data directory, running {@code bootstrap} once the configuration files and the auth file
+     * are written (it writes the catalogs, pg_xact, the first WAL segment and pg_control).
+     *
+     * @return 0 on success, 1 on any error (also when the bootstrap process fails)
+     */
+    public static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> env,
+                          BootstrapProcess bootstrap) {
         Options o;
         try {
             o = parseArgs(args, env);
@@ -175,6 +187,13 @@ public final class InitDb {
             String verifier = password == null ? null : PasswordVerifiers.scramSha256(password, random);
             AuthFile.write(dir, bootstrapAuthData(o.superuser, verifier));
             MockAuthNonce.create(dir, random);
+            out.println("ok");
+            out.print("running bootstrap script ... ");
+            BootstrapProcess.Outcome boot = bootstrap.run(dir);
+            if (boot.exitStatus() != 0) {
+                throw new IOException("bootstrap process failed with exit status " + boot.exitStatus()
+                        + (boot.output().isBlank() ? "" : ":\n" + boot.output().strip()));
+            }
             out.println("ok");
             out.print("syncing data to disk ... ");
             fsyncTree(dir);

@@ -14,12 +14,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The auxiliary processes (checkpointer, background writer): each its own child JVM, started by the
+ * The auxiliary processes (startup, checkpointer, background writer, WAL writer): each its own child JVM, started by the
  * postmaster by main-class name only ({@link #AUX_MAIN}, layering: the postmaster never links backend
  * code) from the {@link ChildLauncher} thread, at most one per kind.
  *
  * <p>Command line: {@code java <AUX_JVM_OPTIONS> --enable-native-access=ALL-UNNAMED -cp <class path>
- * org.pgjava.backend.aux.AuxProcessMain --kind checkpointer|background-writer -D DIR [-c name=value]...},
+ * org.pgjava.backend.aux.AuxProcessMain --kind startup|checkpointer|background-writer|walwriter -D DIR [-c name=value]...},
  * with PGJAVA_POSTMASTER_PID and the shared segment's PGJAVA_SHMEM, PGJAVA_SHMEM_LAYOUT in its environment and stdin a pipe only the postmaster holds (the child's
  * watchdog exits at EOF; it also sets PR_SET_PDEATHSIG).
  *
@@ -80,9 +80,18 @@ public final class AuxProcesses {
         this.observer = observer;
     }
 
-    /** The kinds started by {@link #startAll()}, in PostgreSQL's start order. */
+    /** The kinds started by {@link #startAll()}, in PostgreSQL's start order (the startup process apart). */
     public static List<ChildKind> kinds() {
-        return List.of(ChildKind.CHECKPOINTER, ChildKind.BACKGROUND_WRITER);
+        return List.of(ChildKind.CHECKPOINTER, ChildKind.BACKGROUND_WRITER, ChildKind.WAL_WRITER);
+    }
+
+    /**
+     * Queues the start of the startup process (at the server's start and after each crash, before anything
+     * else), whether or not the other kinds are enabled. Its exit reaches the {@link ExitObserver} like every
+     * other; if it cannot even be started, the observer hears of an exit with status 1 (pid 0).
+     */
+    public void startStartupProcess() {
+        launcher.submit(() -> launch(ChildKind.STARTUP, true));
     }
 
     /** The command line of one auxiliary process. */
@@ -107,21 +116,26 @@ public final class AuxProcesses {
 
     /** Enables starting and queues a start of every kind not running. */
     public void startAll() {
+        startAll(kinds());
+    }
+
+    /** Enables starting and queues a start of each of {@code which} not running. */
+    public void startAll(List<ChildKind> which) {
         synchronized (this) {
             enabled = true;
         }
-        kinds().forEach(this::start);
+        which.forEach(this::start);
     }
 
     /** Queues the start of one process of kind on the launcher thread (nothing if one runs, or if disabled). */
     public void start(ChildKind kind) {
-        launcher.submit(() -> launch(kind));
+        launcher.submit(() -> launch(kind, false));
     }
 
-    private void launch(ChildKind kind) {
+    private void launch(ChildKind kind, boolean evenIfDisabled) {
         Child c;
         synchronized (this) {
-            if (!enabled || running.containsKey(kind)) {
+            if ((!enabled && !evenIfDisabled) || running.containsKey(kind)) {
                 return;
             }
             ProcessBuilder pb = new ProcessBuilder(commandLine(kind))
@@ -134,12 +148,22 @@ public final class AuxProcesses {
                 c = new Child(kind, pb.start());
             } catch (IOException e) {
                 LOG.error("could not start {}: {}", kind.logName(), e.getMessage());
-                return;
+                c = null;
             }
-            if (running.isEmpty()) {
-                allGone = new CompletableFuture<>();
+            if (c == null) {
+                if (kind != ChildKind.STARTUP) {
+                    return;
+                }
+            } else {
+                if (running.isEmpty()) {
+                    allGone = new CompletableFuture<>();
+                }
+                running.put(kind, c);
             }
-            running.put(kind, c);
+        }
+        if (c == null) {
+            observer.auxExited(kind, 0, 1, false); // the startup process could not be started
+            return;
         }
         LOG.debug("started {} (PID {})", kind.logName(), c.process.pid());
         Child started = c;
@@ -164,7 +188,8 @@ public final class AuxProcesses {
     }
 
     /**
-     * Orderly stop of one kind: SIGUSR2 to the checkpointer, SIGTERM to the background writer; no restart.
+     * Orderly stop of one kind: SIGUSR2 to the checkpointer (shutdown checkpoint), SIGTERM to the others;
+     * no restart.
      * @return completed when it has exited (at once when none runs)
      */
     public CompletableFuture<Void> stop(ChildKind kind) {

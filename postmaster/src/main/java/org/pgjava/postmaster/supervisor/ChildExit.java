@@ -30,7 +30,8 @@ public final class ChildExit {
      * <li>backend: exit code 0 or 1 is orderly (1 is a FATAL error such as a failed start, as in
      *     PostgreSQL); anything else — another code or a signal — is a crash, unless the postmaster itself
      *     killed it ({@code requested});</li>
-     * <li>background writer: exit code 0 → restart it; anything else → crash;</li>
+     * <li>background writer, WAL writer: exit code 0 → restart it; anything else → crash;</li>
+     * <li>startup process: 0 and 1 are orderly (the postmaster decides what follows), anything else a crash;</li>
      * <li>checkpointer: every exit the postmaster did not request is a crash, exit code 0 included
      *     (PostgreSQL: "any unexpected exit of the checkpointer (including FATAL exit) is treated as a
      *     crash").</li>
@@ -42,8 +43,12 @@ public final class ChildExit {
     public static Outcome classify(ChildKind kind, int status, boolean requested) {
         return switch (kind) {
             case BACKEND -> requested || status == 0 || status == 1 ? Outcome.NORMAL : Outcome.CRASH;
-            case BACKGROUND_WRITER -> requested ? Outcome.NORMAL : status == 0 ? Outcome.RESTART : Outcome.CRASH;
+            case BACKGROUND_WRITER, WAL_WRITER -> requested ? Outcome.NORMAL : status == 0 ? Outcome.RESTART
+                    : Outcome.CRASH;
             case CHECKPOINTER -> requested ? Outcome.NORMAL : Outcome.CRASH;
+            // its exit 0 ends the start phase and any other exit aborts the postmaster, both decided by the
+            // postmaster itself (PostmasterMain.onStartupExit); here only whether shared memory may be damaged
+            case STARTUP -> requested || status == 0 || status == 1 ? Outcome.NORMAL : Outcome.CRASH;
         };
     }
 

@@ -9,10 +9,17 @@ package org.pgjava.postmaster.supervisor;
 public enum ChildKind {
     /** A backend (standby, idle or serving a client). */
     BACKEND("server process", null, null),
-    /** The checkpointer: exits on SIGUSR2 (after its shutdown checkpoint once storage exists), ignores SIGTERM. */
+    /** The checkpointer: exits on SIGUSR2 after its shutdown checkpoint, ignores SIGTERM. */
     CHECKPOINTER("checkpointer process", "pgjava: checkpointer", "checkpointer"),
     /** The background writer: exits on SIGTERM. */
-    BACKGROUND_WRITER("background writer process", "pgjava: background writer", "background-writer");
+    BACKGROUND_WRITER("background writer process", "pgjava: background writer", "background-writer"),
+    /** The WAL writer: exits on SIGTERM. */
+    WAL_WRITER("WAL writer process", "pgjava: walwriter", "walwriter"),
+    /**
+     * The startup process: replays WAL at start and after every crash, then exits 0; the server accepts
+     * connections only after that. Any other exit aborts the postmaster. Exits on SIGTERM (status 1).
+     */
+    STARTUP("startup process", "pgjava: startup", "startup");
 
     private final String logName;
     private final String title;

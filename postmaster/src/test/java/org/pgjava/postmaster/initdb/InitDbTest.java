@@ -34,10 +34,23 @@ class InitDbTest {
     private record Result(int rc, String out, String err) {
     }
 
+    /**
+     * The backend's BootstrapMain is not on this module's class path (it is tested in the backend module
+     * and end to end in src/test): this bootstrap checks what InitDb promises it (configuration files and
+     * the auth file with the superuser are written) and writes a marker.
+     */
+    private static final BootstrapProcess AUTH_FILE_CHECKING_BOOTSTRAP = dir -> {
+        if (!Files.exists(dir.resolve("postgresql.conf")) || AuthFile.read(dir).roleByOid(10).isEmpty()) {
+            return new BootstrapProcess.Outcome(1, "bootstrap: error: data directory not prepared");
+        }
+        Files.writeString(dir.resolve("global/bootstrapped"), "yes");
+        return new BootstrapProcess.Outcome(0, "");
+    };
+
     private static Result run(Map<String, String> env, String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
         int rc = InitDb.run(List.of(args), new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8), env);
+                new PrintStream(e, true, StandardCharsets.UTF_8), env, AUTH_FILE_CHECKING_BOOTSTRAP);
         return new Result(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 
@@ -48,6 +61,8 @@ class InitDbTest {
         assertEquals(0, r.rc, r.err);
         assertTrue(r.out.contains("creating directory " + d + " ... ok"), r.out);
         assertTrue(r.out.contains("selecting default max_connections ... 100"));
+        assertTrue(r.out.contains("running bootstrap script ... ok"), r.out);
+        assertTrue(Files.exists(d.resolve("global/bootstrapped")));
         assertTrue(r.out.contains("selecting default shared_buffers ... 128MB"));
         assertTrue(r.out.endsWith("    bin/pgjava start -D " + d + " -l logfile\n\n"), r.out);
         assertTrue(r.err.contains("initdb: warning: enabling \"trust\" authentication for local connections"));
@@ -137,5 +152,29 @@ class InitDbTest {
         r = run(Map.of(), "-D", n.toString(), "--bogus");
         assertEquals(1, r.rc);
         assertFalse(Files.exists(n), "failed runs leave nothing behind");
+    }
+
+    @Test
+    void failedBootstrapFailsInitdbAndRemovesTheDirectory() {
+        Path d = tmp.resolve("data");
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int rc = InitDb.run(List.of("-D", d.toString()), new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8), Map.of(),
+                dir -> new BootstrapProcess.Outcome(1, "bootstrap: error: disk full"));
+        assertEquals(1, rc);
+        String err = e.toString(StandardCharsets.UTF_8);
+        assertTrue(err.contains("initdb: error: bootstrap process failed with exit status 1:\nbootstrap: error: disk full"), err);
+        assertTrue(err.contains("initdb: removing data directory"), err);
+        assertFalse(Files.exists(d));
+    }
+
+    @Test
+    void bootstrapCommandNamesTheBackendClassOnTheSameClassPath() {
+        List<String> cmd = BootstrapProcess.command(Path.of("/jdk/bin/java"), "a.jar:b.jar", Path.of("/data"));
+        assertEquals("/jdk/bin/java", cmd.getFirst());
+        assertTrue(cmd.contains("--enable-native-access=ALL-UNNAMED"));
+        int cp = cmd.indexOf("-cp");
+        assertEquals("a.jar:b.jar", cmd.get(cp + 1));
+        assertEquals(List.of("org.pgjava.backend.main.BootstrapMain", "-D", "/data"), cmd.subList(cp + 2, cmd.size()));
     }
 }

@@ -76,7 +76,8 @@ public final class ServerSegmentLayout {
                 .add(CLOG_BUFFERS, SlruBuffers.regionSize(clogBuffers()), RegionLayout.PAGE)
                 .add(LOCK_TABLE, LockTable.regionSize(slots, maxLocksPerTransaction))
                 .add(SINVAL_QUEUE, SharedInvalidationQueue.regionSize(slots, SINVAL_QUEUE_SIZE))
-                .add(WAL, WalShared.regionSize(walBuffers), RegionLayout.PAGE);
+                .add(WAL, WalShared.regionSize(walBuffers), RegionLayout.PAGE)
+                .add(org.pgjava.shmem.checkpoint.CheckpointRequests.REGION, org.pgjava.shmem.checkpoint.CheckpointRequests.regionSize());
         this.layout = SharedBufferPool.addRegions(b, buffers).build();
     }
 

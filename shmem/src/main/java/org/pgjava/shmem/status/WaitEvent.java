@@ -35,6 +35,10 @@ public enum WaitEvent {
     LOCK_OBJECT(Type.LOCK, 6, "object"),
     /** Waiting for an advisory lock. */
     LOCK_ADVISORY(Type.LOCK, 7, "advisory"),
+    /** A backend waits for a requested checkpoint to start (CHECKPOINT). */
+    CHECKPOINT_START(Type.IPC, 101, "CheckpointStart"),
+    /** A backend waits for a requested checkpoint to finish (CHECKPOINT). */
+    CHECKPOINT_DONE(Type.IPC, 102, "CheckpointDone"),
     /** pg_sleep. */
     PG_SLEEP(Type.TIMEOUT, 1, "PgSleep");
 

@@ -53,6 +53,7 @@ public final class WalInserter implements WalFlusher, AutoCloseable {
     private final int insertionLock;
     private final long[] reservation = new long[3];
     private long lastRecordEnd;
+    private long lastRecordStart;
 
     private long openSegNo = -1;
     private FileChannel openSegment;
@@ -125,6 +126,7 @@ public final class WalInserter implements WalFlusher, AutoCloseable {
                         : new WalPanicError("could not insert WAL record at " + WalGeometry.formatLsn(start), e);
             }
             lastRecordEnd = end;
+            lastRecordStart = start;
             return end;
         } finally {
             shared.releaseInsertionLock(insertionLock);
@@ -134,6 +136,11 @@ public final class WalInserter implements WalFlusher, AutoCloseable {
     /** End LSN of the last record this instance inserted (0 if none): what a commit must flush. */
     public long lastRecordEnd() {
         return lastRecordEnd;
+    }
+
+    /** Start LSN of the last record this instance inserted (0 if none): where a checkpoint record is. */
+    public long lastRecordStart() {
+        return lastRecordStart;
     }
 
     private void copyIntoRing(byte[] record, long startLsn) {
