@@ -69,8 +69,17 @@ class CrashDurabilityTest {
                     node.restart();
                 } else {
                     List<Long> pids = w.backendPids();
-                    DbNode.kill9(pids.get(rnd.nextInt(pids.size())));
+                    long victim = pids.get(rnd.nextInt(pids.size()));
+                    DbNode.kill9(victim);
                     w.stopAndJoin();
+                    // the crash-restart begins when the postmaster reaps the victim; a connection accepted
+                    // before that would be served by the old generation and then cut off
+                    String line = "server process (PID " + victim + ") was terminated by signal 9";
+                    long until = System.nanoTime() + RECOVERY_BOUND.toNanos();
+                    while (!node.log().contains(line) && System.nanoTime() < until) {
+                        Thread.sleep(20);
+                    }
+                    assertTrue(node.log().contains(line), "the postmaster saw the kill\n" + node.logTail());
                 }
                 long ms = node.awaitAccepting(RECOVERY_BOUND);
                 System.out.println("[durability] " + what + " round " + round + ": " + ledger.census()

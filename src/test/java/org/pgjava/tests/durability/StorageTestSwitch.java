@@ -10,7 +10,7 @@ package org.pgjava.tests.durability;
  */
 public final class StorageTestSwitch {
     /** Flip to true once pgjava keeps data (issue 4 merged): the storage tests then run in the default suite. */
-    public static final boolean ENABLED = false;
+    public static final boolean ENABLED = true;
 
     private StorageTestSwitch() {
     }
