@@ -28,6 +28,14 @@ client process per connection (psql costs milliseconds of its own per start):
       signal it), then polls connect + "SELECT 1" every 5 ms; the time from the kill to the first
       successful query is one sample (the server's whole crash-restart). Prints the latency JSON object.
 
+  pgclient.py bulk --host H --port P --user U [--password PW] --table T --rows 1000000 --batch 1000
+      inserts rows (i, 'row i') for i = 1..rows into T(id int8, v text) with multi-row INSERT statements
+      of --batch rows, all in one transaction (BEGIN ... COMMIT). Prints {"rows":..., "seconds":...,
+      "rows_per_second":...}.
+
+  pgclient.py scan --host H --port P --user U [--password PW] --sql "SELECT ..." -n 5
+      times n runs of one query (all rows read). Prints the latency JSON object.
+
 Wire format used (PostgreSQL frontend/backend protocol 3.0): StartupMessage (int32 len, int32 196608,
 "user\\0U\\0database\\0D\\0application_name\\0pgclient\\0\\0"), then typed messages: 1 type byte, int32 length
 including itself, payload. Authentication 'R' codes 0 ok, 3 cleartext, 5 md5 (4-byte salt), 10 SASL
@@ -277,6 +285,39 @@ def cmd_crash(a):
     report(times, sum(times) / 1000.0)
 
 
+def cmd_bulk(a):
+    sock = connect(a.host, a.port, a.user, a.db, a.password)
+    try:
+        t0 = time.perf_counter()
+        simple_query(sock, "BEGIN")
+        i = 1
+        while i <= a.rows:
+            n = min(a.batch, a.rows - i + 1)
+            values = ",".join("(%d,'row %d')" % (k, k) for k in range(i, i + n))
+            simple_query(sock, "INSERT INTO %s VALUES %s" % (a.table, values))
+            i += n
+        simple_query(sock, "COMMIT")
+        secs = time.perf_counter() - t0
+        print(json.dumps({"rows": a.rows, "seconds": round(secs, 3), "rows_per_second": round(a.rows / secs, 1)}))
+    finally:
+        terminate(sock)
+
+
+def cmd_scan(a):
+    sock = connect(a.host, a.port, a.user, a.db, a.password)
+    try:
+        simple_query(sock, a.sql)   # warm-up: the first run reads from disk
+        times = []
+        t_all = time.perf_counter()
+        for _ in range(a.n):
+            t0 = time.perf_counter()
+            simple_query(sock, a.sql)
+            times.append((time.perf_counter() - t0) * 1000.0)
+        report(times, time.perf_counter() - t_all)
+    finally:
+        terminate(sock)
+
+
 def report(times, total):
     """Prints the latency JSON object for the samples (milliseconds) taken in total seconds."""
     times.sort()
@@ -311,7 +352,7 @@ def cmd_hold(a):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["latency", "hold", "cancel", "activity", "crash"])
+    ap.add_argument("command", choices=["latency", "hold", "cancel", "activity", "crash", "bulk", "scan"])
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--user", default="postgres")
@@ -320,10 +361,14 @@ def main():
     ap.add_argument("-n", type=int, default=300)
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--hold", type=int, default=50)
+    ap.add_argument("--table", default="bench_bulk")
+    ap.add_argument("--rows", type=int, default=1000000)
+    ap.add_argument("--batch", type=int, default=1000)
+    ap.add_argument("--sql", default="SELECT 1")
     a = ap.parse_args()
     try:
         {"latency": cmd_latency, "hold": cmd_hold, "cancel": cmd_cancel, "activity": cmd_activity,
-         "crash": cmd_crash}[a.command](a)
+         "crash": cmd_crash, "bulk": cmd_bulk, "scan": cmd_scan}[a.command](a)
     except (PgError, OSError) as e:
         print(f"pgclient: {e}", file=sys.stderr)
         return 1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh - pgjava against PostgreSQL 15 on the same machine, side by side; writes docs/benchmarks.md.
 #
-#   bench/run.sh [--quick] [--postgres-only] [--out FILE]
+#   bench/run.sh [--quick] [--postgres-only] [--storage] [--storage-only] [--recovery-rows N] [--out FILE]
 #
 # Run by hand, never by the test suite. It starts a throwaway PostgreSQL 15 (PGBIN, default
 # /usr/lib/postgresql/15/bin; as the OS user "pgref", created if missing, when run as root) and a throwaway
@@ -31,6 +31,18 @@
 # Each server first gets a warm-up (8 clients, then connection churn; not reported).
 # Connection and throughput metrics are repeated 3 times (PostgreSQL and pgjava alternating) and the
 # median is reported.
+# --storage adds the storage metrics (both servers then run with shared_buffers=16MB, max_wal_size=4GB,
+# checkpoint_timeout=1h, so that the scan table is larger than shared_buffers and no checkpoint interferes):
+#   - the disk's fdatasync rate (pg_test_fsync, one 8 kB write per sync), for scale;
+#   - single-row INSERT commit rate, pgbench -c 1, 8, 32 (-j 2), synchronous_commit on and off;
+#   - bulk INSERT of BULK_ROWS (1 M; --quick 200 k) rows (id int8, v text) in one transaction, multi-row
+#     INSERTs of 1000 rows from pgclient.py;
+#   - full scan (count + sum) of that table, larger than shared_buffers, median of 5 after one warm-up;
+#   - recovery: --recovery-rows N (default 0 = skipped; 10 M rows make about 1 GB of WAL on PostgreSQL)
+#     rows inserted after a CHECKPOINT, then the postmaster and all its children are killed with SIGKILL and
+#     the time from the start command to the first accepted query is measured (the WAL volume is reported
+#     from PostgreSQL's pg_current_wal_lsn()).
+# --storage-only: only the storage metrics (no connection, throughput or memory rows).
 # --quick: 3 s instead of 10 s per pgbench run, 100 instead of 300 timed connections, 1 repetition, 1 restart.
 # Everything started is stopped at exit (trap), temp directories removed. Raw outputs: target/bench/run.log.
 set -uo pipefail
@@ -42,11 +54,17 @@ PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 export JAVA_HOME
 quick=0
 postgres_only=0
+storage=0
+storage_only=0
+recovery_rows=0
 out=$root/docs/benchmarks.md
 while [[ $# -gt 0 ]]; do
     case $1 in
         --quick) quick=1 ;;
         --postgres-only) postgres_only=1 ;;
+        --storage) storage=1 ;;
+        --storage-only) storage=1; storage_only=1 ;;
+        --recovery-rows) recovery_rows=$2; shift ;;
         --out) out=$2; shift ;;
         -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench: unknown argument $1" >&2; exit 2 ;;
@@ -56,6 +74,8 @@ done
 if [[ $quick == 1 ]]; then DUR=3; LAT_N=100; START_REPS=1; REPS=1; CANCEL_N=10; CRASH_N=1
 else DUR=10; LAT_N=300; START_REPS=3; REPS=3; CANCEL_N=30; CRASH_N=3; fi
 REPS=${BENCH_REPS:-$REPS}
+if [[ $quick == 1 ]]; then BULK_ROWS=200000; else BULK_ROWS=1000000; fi
+STORAGE_SETTINGS=(shared_buffers=16MB max_wal_size=4GB checkpoint_timeout=1h)
 MEM_N=50
 PASSWORD=bench-$RANDOM-$RANDOM
 PG_PORT=${PG_BENCH_PORT:-55446}
@@ -66,7 +86,8 @@ LOG=$root/target/bench/run.log
 work=$(mktemp -d /tmp/pgjava-bench-XXXXXX)
 chmod 755 "$work"
 printf 'SELECT 1;\n' >"$work/select1.sql"
-chmod 644 "$work/select1.sql"
+printf '\\set id random(1, 1000000000)\nINSERT INTO bench_ins VALUES (:id, '"'"'x'"'"');\n' >"$work/insert.sql"
+chmod 644 "$work/select1.sql" "$work/insert.sql"
 cleanup_cmds=()
 hold_pid=
 
@@ -106,6 +127,7 @@ port = $PG_PORT
 unix_socket_directories = '$work/pg'
 max_connections = 100
 CONF
+    if [[ $storage == 1 ]]; then printf '%s\n' "${STORAGE_SETTINGS[@]}" >>"$work/pg/data/postgresql.conf"; fi
     cleanup_cmds+=("as_pgref '$PGBIN/pg_ctl' -D '$work/pg/data' -m fast -w -t 60 stop || as_pgref '$PGBIN/pg_ctl' -D '$work/pg/data' -m immediate -w stop")
     as_pgref "$PGBIN/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w -t 60 start >>"$LOG" 2>&1
 }
@@ -135,6 +157,7 @@ jv_start() {
     mkdir -p "$work/pgjava"
     echo "$PASSWORD" >"$work/pgjava/pw"
     JV_OPTS="-c port=$JV_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$work/pgjava -c max_connections=100"
+    if [[ $storage == 1 ]]; then local kv; for kv in "${STORAGE_SETTINGS[@]}"; do JV_OPTS+=" -c $kv"; done; fi
     "$root/bin/pgjava" initdb -D "$JV_DATA" -U postgres --pwfile "$work/pgjava/pw" --auth trust >>"$LOG" 2>&1 \
         || { JV_FAIL="initdb failed: $(tail -n1 "$LOG")"; return 1; }
     grep -v '^[[:space:]]*#' "$JV_DATA/postgresql.conf" 2>/dev/null | sed 's/[[:space:]]*#.*//' | grep -v '^[[:space:]]*$' \
@@ -190,7 +213,7 @@ pgbench_run() {
     R=()
     local outp
     outp=$(PGPASSWORD=$pw PGSSLMODE=disable PGCONNECT_TIMEOUT=20 timeout $((DUR + 90)) \
-        "$PGBIN/pgbench" -h "$host" -p "$port" -U postgres -n -T "$DUR" -f "$work/select1.sql" "$@" postgres 2>&1)
+        "$PGBIN/pgbench" -h "$host" -p "$port" -U postgres -n -T "$DUR" -f "${PGB_SCRIPT:-$work/select1.sql}" "$@" postgres 2>&1)
     local rc=$?
     { echo "--- pgbench $* against $host:$port (exit $rc)"; echo "$outp"; } >>"$LOG"
     local failed
@@ -443,6 +466,116 @@ phase_crash() {
     pgclient_metric "$1" crash "$2" "$3" "$4" crash -n "$CRASH_N"
 }
 
+# ---------------------------------------------------------------- storage phases
+
+# psql_do HOST PORT PASSWORD SQL -> runs one statement, its output on stdout; status of psql
+psql_do() {
+    PGPASSWORD=$3 PGSSLMODE=disable PGCONNECT_TIMEOUT=20 timeout 3600 "$PGBIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
+        -h "$1" -p "$2" -U postgres -d postgres -c "$4" 2>&1
+}
+
+# the disk's fdatasync rate: one 8 kB write per fdatasync (pg_test_fsync's "open_datasync ... fdatasync" line)
+FSYNC_RATE=
+phase_fsync() {
+    local outp
+    outp=$(timeout 120 "$PGBIN/pg_test_fsync" -s 2 -f "$work/fsync.test" 2>&1)
+    echo "--- pg_test_fsync: $outp" >>"$LOG"
+    FSYNC_RATE=$(awk '/one 8kB write/ {f=1} f && $1 == "fdatasync" {print $2; exit}' <<<"$outp")
+    rm -f "$work/fsync.test"
+}
+
+phase_storage_setup() {
+    local why
+    log "$1: storage tables"
+    why=$(psql_do "$2" "$3" "$4" "CREATE TABLE bench_ins (id int8, v text)") || STORAGE_FAIL[$1]="CREATE TABLE failed: ${why:0:120}"
+    why=$(psql_do "$2" "$3" "$4" "CREATE TABLE bench_bulk (id int8, v text)") || STORAGE_FAIL[$1]="CREATE TABLE failed: ${why:0:120}"
+}
+
+# storage_guard ARRAYNAME KEYS...: when the side's storage setup failed, every key records that
+storage_guard() {
+    local name=$1 k; shift
+    [[ -z ${STORAGE_FAIL[$name]:-} ]] && return 0
+    for k in "$@"; do add_result "$name" "$k" "failed: ${STORAGE_FAIL[$name]}"; done
+    return 1
+}
+
+phase_inserts() {
+    local c
+    log "$1: single-row INSERT commit rate"
+    storage_guard "$1" ins_1 ins_8 ins_32 insa_1 insa_8 insa_32 || return
+    for c in 1 8 32; do
+        if PGB_SCRIPT=$work/insert.sql pgbench_run "$2" "$3" "$4" -c "$c" -j $((c > 1 ? 2 : 1)); then
+            add_result "$1" "ins_$c" "${R[tps]}"
+        else
+            add_result "$1" "ins_$c" "${R[err]}"
+        fi
+        if PGOPTIONS='-c synchronous_commit=off' PGB_SCRIPT=$work/insert.sql pgbench_run "$2" "$3" "$4" -c "$c" -j $((c > 1 ? 2 : 1)); then
+            add_result "$1" "insa_$c" "${R[tps]}"
+        else
+            add_result "$1" "insa_$c" "${R[err]}"
+        fi
+    done
+}
+
+phase_bulk_scan() {
+    local -n res=$1
+    local js
+    log "$1: bulk INSERT of $BULK_ROWS rows, full scan"
+    storage_guard "$1" bulk_rps bulk_s scan_median || return
+    js=$(PGPASSWORD=$4 timeout 3600 python3 "$bench/pgclient.py" bulk --host "$2" --port "$3" --table bench_bulk \
+        --rows "$BULK_ROWS" --batch 1000 2>&1)
+    echo "--- bulk $2:$3: $js" >>"$LOG"
+    if [[ $js == "{"* ]]; then
+        res[bulk_rps]=$(json_field "$js" rows_per_second); res[bulk_s]=$(json_field "$js" seconds)
+    else
+        res[bulk_rps]="failed: ${js:0:120}"; res[bulk_s]=${res[bulk_rps]}
+    fi
+    pgclient_metric "$1" scan "$2" "$3" "$4" scan --sql "SELECT count(*), sum(id) FROM bench_bulk" -n 5
+}
+
+# recovery: rows after a CHECKPOINT, then a power cut (SIGKILL to the whole tree), start, first query
+phase_recovery() {
+    local -n res=$1
+    local host=$2 port=$3 pw=$4 pidfn=$6 startfn=$8 before after js pm tree t0 ok bgpid
+    ((recovery_rows > 0)) || return 0
+    log "$1: recovery after $recovery_rows rows of WAL"
+    storage_guard "$1" rec_ms rec_wal_mb || return
+    if [[ $startfn == - ]]; then res[rec_ms]="failed: not measured (server not started by the bench)"; return; fi
+    psql_do "$host" "$port" "$pw" "CREATE TABLE bench_rec (id int8, v text)" >/dev/null
+    psql_do "$host" "$port" "$pw" "CHECKPOINT" >/dev/null
+    before=$(psql_do "$host" "$port" "$pw" "SELECT pg_current_wal_lsn() - '0/0'" 2>/dev/null)
+    js=$(PGPASSWORD=$pw timeout 7200 python3 "$bench/pgclient.py" bulk --host "$host" --port "$port" \
+        --table bench_rec --rows "$recovery_rows" --batch 1000 2>&1)
+    echo "--- recovery load $host:$port: $js" >>"$LOG"
+    after=$(psql_do "$host" "$port" "$pw" "SELECT pg_current_wal_lsn() - '0/0'" 2>/dev/null)
+    if [[ $before =~ ^[0-9]+$ && $after =~ ^[0-9]+$ ]]; then
+        res[rec_wal_mb]=$(awk -v a="$after" -v b="$before" 'BEGIN {printf "%.0f", (a - b) / 1048576}')
+    else
+        res[rec_wal_mb]="failed: pg_current_wal_lsn() not available"
+    fi
+    pm=$($pidfn)
+    tree=$(tree_pids "$pm")
+    kill -9 $tree 2>/dev/null
+    local waited=0 p
+    for p in $tree; do   # a killed process is gone only once reaped: a restart before that finds its pid alive
+        while kill -0 "$p" 2>/dev/null && ((waited < 300)); do sleep 0.1; waited=$((waited + 1)); done
+    done
+    t0=$(now_ms)
+    $startfn &
+    bgpid=$!
+    ok=0
+    while (( $(now_ms) - t0 < 1800000 )); do
+        if PGCONNECT_TIMEOUT=2 PGSSLMODE=disable PGPASSWORD=$pw "$PGBIN/psql" -X -q -A -t -h "$host" -p "$port" \
+            -U postgres -d postgres -c 'select 1' >/dev/null 2>&1; then ok=1; break; fi
+        sleep 0.05
+        # the start command has returned and the server still refuses after a minute: it did not start
+        if ! kill -0 "$bgpid" 2>/dev/null && (( $(now_ms) - t0 > 60000 )) && ! kill -0 "$($pidfn)" 2>/dev/null; then break; fi
+    done
+    res[rec_ms]=$(( $(now_ms) - t0 ))
+    wait "$bgpid"
+    [[ $ok == 1 ]] || res[rec_ms]="failed: no query accepted within 30 min of the restart"
+}
+
 # after all client work: how many server processes are left and their PSS (pgjava's pool after reuse)
 phase_after() {
     local -n arr=$1
@@ -486,9 +619,13 @@ else
     log "pgjava: $JV_FAIL"
 fi
 
-for side in "${sides[@]}"; do
-    eval "phase_memory $side"
-done
+declare -A STORAGE_FAIL
+if [[ $storage_only == 1 ]]; then REPS=0; fi
+if [[ $storage_only == 0 ]]; then
+    for side in "${sides[@]}"; do
+        eval "phase_memory $side"
+    done
+fi
 for side in "${sides[@]}"; do
     eval "phase_warmup $side"
 done
@@ -500,14 +637,24 @@ for ((rep = 1; rep <= REPS; rep++)); do
         done
     done
 done
-for side in "${sides[@]}"; do
-    eval "phase_interrupts $side"
-done
-for side in "${sides[@]}"; do
-    eval "phase_after $side"
-    eval "phase_crash $side"
-    eval "phase_start $side"
-done
+if [[ $storage == 1 ]]; then
+    phase_fsync
+    for phase in phase_storage_setup phase_inserts phase_bulk_scan phase_recovery; do
+        for side in "${sides[@]}"; do
+            eval "$phase $side"
+        done
+    done
+fi
+if [[ $storage_only == 0 ]]; then
+    for side in "${sides[@]}"; do
+        eval "phase_interrupts $side"
+    done
+    for side in "${sides[@]}"; do
+        eval "phase_after $side"
+        eval "phase_crash $side"
+        eval "phase_start $side"
+    done
+fi
 pg_stop
 
 # ---------------------------------------------------------------- report
@@ -532,6 +679,17 @@ rows=(
     "activity_median|\`SELECT * FROM pg_stat_activity\` with $MEM_N other idle connections, median of 100 (ms)|lower"
     "activity_p99|… p99 of the same (ms)|lower"
     "crash_median|kill -9 of a backend → first accepted connection + \`SELECT 1\`, median of $CRASH_N (ms)|lower"
+    "ins_1|single-row INSERT, synchronous_commit on, 1 client (commits/s)|higher"
+    "ins_8|… 8 clients (commits/s)|higher"
+    "ins_32|… 32 clients (commits/s)|higher"
+    "insa_1|single-row INSERT, synchronous_commit off, 1 client (commits/s)|higher"
+    "insa_8|… 8 clients (commits/s)|higher"
+    "insa_32|… 32 clients (commits/s)|higher"
+    "bulk_rps|bulk INSERT of $BULK_ROWS rows in one transaction, 1000-row INSERTs (rows/s)|higher"
+    "bulk_s|… total time (s)|lower"
+    "scan_median|full scan (count, sum) of that table (1 M rows: ~50 MB, more than shared_buffers; --quick's 200 k fit), median of 5 (ms)|lower"
+    "rec_wal_mb|WAL written by the recovery load (MB)|"
+    "rec_ms|power cut (SIGKILL to every server process) after that load → first accepted query (ms)|lower"
     "start_ms|server start to first accepted query, median of $START_REPS (ms)|lower"
     "mem_idle|PSS of all server processes, no client connected (MiB)|lower"
     "mem_total|PSS of all server processes with $MEM_N idle connections ÷ $MEM_N (MiB)|lower"
@@ -568,6 +726,7 @@ mkdir -p "$(dirname "$out")"
     echo "|---|---:|---:|---:|---|"
     for row in "${rows[@]}"; do
         IFS='|' read -r key label better <<<"$row"
+        [[ -z ${PG[$key]:-} && -z ${JV[$key]:-} ]] && continue   # a metric this run did not take
         p=$(cell PG "$key"); j=$(cell JV "$key")
         ratio=
         if isnum "$p" && isnum "$j" && [[ $(awk -v p="$p" 'BEGIN {print (p > 0)}') == 1 ]]; then
@@ -591,6 +750,9 @@ mkdir -p "$(dirname "$out")"
     echo "## Machine and setup"
     echo
     echo "- CPU: $cpu, $(nproc) cores (nproc); memory $memtotal; kernel $(uname -r)"
+    if [[ $storage == 1 ]]; then
+        echo "- Disk: ${FSYNC_RATE:-unknown} fdatasync/s of one 8 kB write (pg_test_fsync); the storage rows ran with $(IFS=', '; echo "${STORAGE_SETTINGS[*]}") on both servers"
+    fi
     echo "- JDK: $jdk (JAVA_HOME=$JAVA_HOME)"
     echo "- PostgreSQL: $("$PGBIN/postgres" --version), default configuration plus listen_addresses=127.0.0.1, max_connections=100"
     if [[ -n $JV_FAIL ]]; then

@@ -113,4 +113,31 @@ class RecoveryTest {
             server.close();
         }
     }
+
+    @Test
+    void committedRowsSurviveKillNineOfEverything() throws Exception {
+        PgJavaServer server = PgJavaServer.start(PgJavaServer.options());
+        try {
+            PgJavaServer.ProcessResult setup = server.psql("-c", "CREATE TABLE survivors (id int, name text)",
+                    "-c", "INSERT INTO survivors VALUES (1, 'one'), (2, 'two')",
+                    "-c", "INSERT INTO survivors VALUES (3, 'three')");
+            assertEquals(0, setup.exitCode(), setup.all());
+            long pm = server.postmasterPid();
+            List<ProcessHandle> all = new ArrayList<>();
+            ProcessHandle.of(pm).ifPresent(h -> {
+                all.add(h);
+                h.descendants().forEach(all::add);
+            });
+            all.forEach(ProcessHandle::destroyForcibly);
+            assertTrue(PgJavaServer.waitFor(() -> all.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(20)));
+            Files.deleteIfExists(server.dataDir().resolve("postmaster.pid"));
+            Path second = server.dataDir().resolveSibling("second.log");
+            PgJavaServer.ProcessResult r = restart(server, second);
+            assertEquals(0, r.exitCode(), r.all() + Files.readString(second));
+            PgJavaServer.ProcessResult rows = server.psql("-c", "SELECT id, name FROM survivors ORDER BY id");
+            assertEquals("1|one\n2|two\n3|three", rows.stdout().trim(), rows.all() + Files.readString(second));
+        } finally {
+            server.close();
+        }
+    }
 }

@@ -94,6 +94,7 @@ public final class ProcessStorage {
         this.xidAssigner = new XidAssigner(transactionState, a.procs(), commitLog);
         this.locks = new LockManager(new LockTable(segment.region(ServerSegmentLayout.LOCK_TABLE), layout.slots(),
                 layout.maxLocksPerTransaction(), owner), a.procs(), a.slot(), processId(a), interruptCheck);
+        this.locks.setStatusSlot(a.statusSlot());
         this.invalidations = new SharedInvalidationQueue(segment.region(ServerSegmentLayout.SINVAL_QUEUE),
                 layout.slots(), ServerSegmentLayout.SINVAL_QUEUE_SIZE, owner);
     }

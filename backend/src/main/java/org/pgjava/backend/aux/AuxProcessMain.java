@@ -208,12 +208,12 @@ public final class AuxProcessMain {
     }
 
     /**
-     * The redo handlers of every resource manager but XLOG (which the startup driver adds itself). Until the
-     * heap, transaction and storage handlers are merged (engine: {@code RedoHandlers.forProcess(storage)}),
-     * there are none, and a WAL record of those managers stops recovery with "rmgr N not found".
+     * The redo handlers of every resource manager but XLOG (which the startup driver adds itself): the
+     * engine's HEAP, HEAP2, XACT and SMGR handlers. A record of any other manager stops recovery with
+     * "rmgr N not found".
      */
     static Map<Integer, RedoHandler> redoHandlers(ProcessStorage storage) {
-        return Map.of();
+        return org.pgjava.backend.access.redo.RedoHandlers.forProcess(storage);
     }
 
     // ---- checkpointer ----

@@ -218,7 +218,7 @@ public final class BackendMain {
         org.pgjava.backend.access.catalog.CatalogInvalidation catalogInvalidation = null;
         if (ps != null) {
             s.attachStorage(ps);
-            catalogInvalidation = attachCatalog(s, ps, p.databaseOid());
+            catalogInvalidation = attachCatalog(s.session(), ps, p.databaseOid());
         }
         title.setTitle(prefix + "authentication");
         sessionChannel = channel;

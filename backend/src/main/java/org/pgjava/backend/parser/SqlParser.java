@@ -1103,20 +1103,8 @@ final class SqlParser {
         if (isKw("temp") || isKw("temporary") || isKw("unlogged") || isKw("global") || isKw("local")) {
             throw notSupported("CREATE " + k.text().toUpperCase(Locale.ROOT) + " TABLE", k);
         }
-        if (!isKw("table")) {
-            if (k.kind() == Token.Kind.IDENT && !k.quoted()) {
-                throw notSupported("CREATE " + k.text().toUpperCase(Locale.ROOT), t);
-            }
-            throw syntaxError(k);
-        }
-        advance();
-        boolean ifNotExists = false;
-        if (isKw("if") && peekTok(1).isKeyword("not")) {
-            advance();
-            advance();
-            expectKw("exists");
-            ifNotExists = true;
-        }
+        expectTableAfter("CREATE", t);
+        boolean ifNotExists = acceptIfNotExists();
         RangeVar rel = qualifiedName();
         if (isKw("as")) {
             throw notSupported("CREATE TABLE AS", cur());
@@ -1206,6 +1194,42 @@ final class SqlParser {
         return new ColumnDef(name, type, notNull != null && notNull, def, defText, nameTok.start());
     }
 
+    /**
+     * The TABLE keyword after {@code verb} (CREATE, DROP, ALTER), consumed. Another object word (VIEW,
+     * INDEX, ...) is 0A000 "VERB WORD is not supported yet" at the verb; anything else a syntax error.
+     */
+    private void expectTableAfter(String verb, Token verbToken) {
+        Token k = cur();
+        if (!isKw("table")) {
+            if (k.kind() == Token.Kind.IDENT && !k.quoted()) {
+                throw notSupported(verb + " " + k.text().toUpperCase(Locale.ROOT), verbToken);
+            }
+            throw syntaxError(k);
+        }
+        advance();
+    }
+
+    /** IF EXISTS, consumed when present. */
+    private boolean acceptIfExists() {
+        if (isKw("if") && peekTok(1).isKeyword("exists")) {
+            advance();
+            advance();
+            return true;
+        }
+        return false;
+    }
+
+    /** IF NOT EXISTS, consumed when present (IF NOT without EXISTS is a syntax error at the next token). */
+    private boolean acceptIfNotExists() {
+        if (isKw("if") && peekTok(1).isKeyword("not")) {
+            advance();
+            advance();
+            expectKw("exists");
+            return true;
+        }
+        return false;
+    }
+
     private PgException conflictingNull(String col, String table, Token at) {
         return PgException.error(SqlState.SYNTAX_ERROR, "conflicting NULL/NOT NULL declarations for column \"" + col
                 + "\" of table \"" + table + "\"").withPosition(at.start() + 1);
@@ -1213,20 +1237,8 @@ final class SqlParser {
 
     private Node parseDrop() {
         Token t = expectKw("drop");
-        Token k = cur();
-        if (!isKw("table")) {
-            if (k.kind() == Token.Kind.IDENT && !k.quoted()) {
-                throw notSupported("DROP " + k.text().toUpperCase(Locale.ROOT), t);
-            }
-            throw syntaxError(k);
-        }
-        advance();
-        boolean ifExists = false;
-        if (isKw("if") && peekTok(1).isKeyword("exists")) {
-            advance();
-            advance();
-            ifExists = true;
-        }
+        expectTableAfter("DROP", t);
+        boolean ifExists = acceptIfExists();
         List<List<String>> names = new ArrayList<>();
         do {
             names.add(qualifiedName().names());
@@ -1242,20 +1254,8 @@ final class SqlParser {
 
     private Node parseAlter() {
         Token t = expectKw("alter");
-        Token k = cur();
-        if (!isKw("table")) {
-            if (k.kind() == Token.Kind.IDENT && !k.quoted()) {
-                throw notSupported("ALTER " + k.text().toUpperCase(Locale.ROOT), t);
-            }
-            throw syntaxError(k);
-        }
-        advance();
-        boolean ifExists = false;
-        if (isKw("if") && peekTok(1).isKeyword("exists")) {
-            advance();
-            advance();
-            ifExists = true;
-        }
+        expectTableAfter("ALTER", t);
+        boolean ifExists = acceptIfExists();
         acceptOnly();
         RangeVar rel = qualifiedName();
         Token action = cur();
@@ -1273,13 +1273,7 @@ final class SqlParser {
                     .withPosition(c.start() + 1);
         }
         acceptKw("column");
-        boolean ifNotExists = false;
-        if (isKw("if") && peekTok(1).isKeyword("not")) {
-            advance();
-            advance();
-            expectKw("exists");
-            ifNotExists = true;
-        }
+        boolean ifNotExists = acceptIfNotExists();
         ColumnDef col = columnDef(rel);
         if (is(Token.Kind.COMMA)) {
             throw notSupported("more than one ALTER TABLE action", cur());

@@ -126,6 +126,27 @@ public final class PostgresMain {
      */
     public void attachStorage(org.pgjava.backend.access.ProcessStorage storage) {
         session.attachStorage(storage);
+        this.storage = storage;
+    }
+
+    /** This process's storage once attached: where a WAL or data-file sync failure becomes a PANIC. */
+    private org.pgjava.backend.access.ProcessStorage storage;
+
+    /**
+     * A failed WAL write or sync, or a failed data-file fsync, reaching the session's top level from
+     * anywhere (not only through the heap and transaction code): PANIC through the storage's handler,
+     * which ends the process at once (crash-restart). Never retried, never reported as an ordinary error.
+     */
+    private void panicIfStorageFailure(Throwable t) {
+        if (storage != null && (t instanceof org.pgjava.backend.access.wal.WalPanicError
+                || t instanceof org.pgjava.backend.storage.smgr.DataSyncFailedError)) {
+            throw storage.panic((Error) t);
+        }
+    }
+
+    /** The traffic cop's session this message loop drives (for the process's composition root). */
+    public Session session() {
+        return session;
     }
 
     /**
@@ -163,12 +184,14 @@ public final class PostgresMain {
         try {
             end = serve();
         } catch (Throwable t) {
+            panicIfStorageFailure(t);
             LOG.error("session failed unexpectedly", t);
             end = new SessionEnd(SessionEnd.Reason.FATAL, false);
         }
         try {
             session.release();
         } catch (Throwable t) {
+            panicIfStorageFailure(t);
             LOG.error("cleaning up the session failed", t);
             end = new SessionEnd(end.reason(), false);
         }

@@ -210,6 +210,10 @@ public final class Session {
         if (!xact.inTransaction()) {
             transactionStartMicros = statementStartMicros;
         }
+        if (storage != null) {
+            // deadlock_timeout and lock_timeout as SET / reload left them, for this statement's lock waits
+            storage.locks().setTimeouts(settings.getLong("deadlock_timeout"), settings.getLong("lock_timeout"));
+        }
     }
 
     /** OID of the session's role. */

@@ -32,7 +32,7 @@ import java.nio.file.Path;
  */
 public final class ServerSegmentLayout {
     /** Bumped whenever any region's byte layout changes (a child of another version refuses to attach). */
-    public static final int LAYOUT_VERSION = 2;
+    public static final int LAYOUT_VERSION = 3;
     /** Region names. */
     public static final String PROC_ARRAY = "proc array", LWLOCK_WAIT_SLOTS = "lwlock wait slots",
             BACKEND_STATUS = "backend status", TRANSACTION_STATE = "transaction state",

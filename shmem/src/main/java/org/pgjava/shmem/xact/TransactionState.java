@@ -27,8 +27,12 @@ import java.lang.foreign.MemorySegment;
  *             in the high 32 bits)
  *    136    8 latestCompletedFullXid      written under ProcArrayLock exclusive (only ever advances);
  *                                         read under ProcArrayLock (shared is enough)
- *    144    8 nextOid (low 32 bits used)  compare-and-set, no lock
- *    152   40 reserved, zero
+ *    144    8 nextOid (low 32 bits used)  compare-and-set, no lock ({@link #allocateOid(long)}), or under
+ *                                         XidGenLock exclusive ({@link #allocateOid(long, LongConsumer)})
+ *    152    8 oidLogLimit: OIDs below it  XidGenLock exclusive; 0 after initialize (the first logged
+ *             are covered by a logged     allocation writes a NEXTOID record)
+ *             NEXTOID record
+ *    160   32 reserved, zero
  *    192  320 x slots: subxid cache of process-array slot i at 192 + 320 i:
  *               0   4 count (0..64)       appended by the owner under XidGenLock (xid stored first, then
  *                                         the count with a release store, as PostgreSQL's
@@ -56,7 +60,9 @@ public final class TransactionState {
     public static final int SUBXID_CACHE_SIZE = 320;
 
     static final long PROC_ARRAY_LOCK = 0, XID_GEN_LOCK = 64, NEXT_FULL_XID = 128, LATEST_COMPLETED = 136,
-            NEXT_OID = 144, CACHES = 192;
+            NEXT_OID = 144, OID_LOG_LIMIT = 152, CACHES = 192;
+    /** OIDs covered by one NEXTOID WAL record (PostgreSQL's VAR_OID_PREFETCH). */
+    public static final long OID_PREFETCH = 8192;
     private static final long CACHE_COUNT = 0, CACHE_XIDS = 8;
 
     private final MemorySegment region;
@@ -105,6 +111,7 @@ public final class TransactionState {
         SharedAtomics.setLong(region, NEXT_FULL_XID, nextFullXid);
         SharedAtomics.setLong(region, LATEST_COMPLETED, nextFullXid - 1);
         SharedAtomics.setLong(region, NEXT_OID, nextOid & 0xFFFF_FFFFL);
+        SharedAtomics.setLong(region, OID_LOG_LIMIT, 0);
     }
 
     /** True once {@link #initialize} ran (nextFullXid is not 0). */
@@ -161,6 +168,45 @@ public final class TransactionState {
                 return oid;
             }
         }
+    }
+
+    /**
+     * Hands out the next OID as {@link #allocateOid(long)} does, keeping the WAL ahead of the counter as
+     * PostgreSQL's GetNewObjectId: when the OID reaches the logged limit (or after startup, when nothing is
+     * logged yet), {@code logNextOid} is called with {@code oid + OID_PREFETCH} — it must insert an XLOG
+     * NEXTOID record before returning — and the limit moves there. Under XidGenLock exclusive, so no OID
+     * beyond a limit is handed out before that limit's record is in the WAL (a crash then never hands an
+     * OID out twice: redo of the record sets nextOid to the limit).
+     *
+     * @param logNextOid writes the NEXTOID record (called with the new limit, at most once per call)
+     */
+    public long allocateOid(long floor, java.util.function.LongConsumer logNextOid) {
+        xidGenLock.acquire(org.pgjava.shmem.lock.LWLockMode.EXCLUSIVE);
+        try {
+            long current = SharedAtomics.getLong(region, NEXT_OID);
+            long oid = current < floor ? floor : current;
+            long limit = SharedAtomics.getLong(region, OID_LOG_LIMIT);
+            if (oid >= limit || oid < limit - OID_PREFETCH) {   // the second: the counter wrapped
+                long newLimit = oid + OID_PREFETCH;
+                logNextOid.accept(newLimit & 0xFFFF_FFFFL);
+                SharedAtomics.setLong(region, OID_LOG_LIMIT, newLimit);
+            }
+            SharedAtomics.setLong(region, NEXT_OID, (oid + 1) & 0xFFFF_FFFFL);
+            return oid;
+        } finally {
+            xidGenLock.release();
+        }
+    }
+
+    /**
+     * The OID an online checkpoint records: the logged limit when allocations are covered by a NEXTOID
+     * record (redo from that checkpoint must not hand out OIDs used after it but below the limit), else
+     * the counter (PostgreSQL: nextOid + oidCount).
+     */
+    public long checkpointNextOid() {
+        long limit = SharedAtomics.getLong(region, OID_LOG_LIMIT);
+        long next = SharedAtomics.getLong(region, NEXT_OID);
+        return limit > next ? limit & 0xFFFF_FFFFL : next;
     }
 
     /** The OID counter (for a checkpoint record). */

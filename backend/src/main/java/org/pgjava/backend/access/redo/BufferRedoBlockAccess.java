@@ -13,7 +13,8 @@ import org.pgjava.shmem.lock.LWLockMode;
  * The redo driver's page access on the buffer manager (PostgreSQL's XLogReadBufferExtended): a missing
  * relation file is created, a block beyond the end of the fork is reached by extending the fork with zero
  * pages, and the page is returned pinned and exclusively locked. With {@code zeroPage} the page is zeroed
- * (the record carries a full image or re-initialises it). Entry point: {@link #open}.
+ * (the record carries a full image or re-initialises it). Pages changed by redo are marked dirty in the pool
+ * and reach disk at the end-of-recovery checkpoint. Entry point: {@link #open}.
  *
  * <p>Process-safety: the startup process's thread (the buffer manager's owner).
  */

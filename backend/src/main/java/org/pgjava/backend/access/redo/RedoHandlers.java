@@ -34,7 +34,8 @@ import org.pgjava.shmem.xact.TransactionState;
  * </ul>
  * Every handler also advances the transaction state's nextFullXid past the record's xl_xid (PostgreSQL's
  * AdvanceNextFullTransactionIdPastXid) once the startup process has initialised the state from the
- * checkpoint, so no replayed xid is handed out again.
+ * checkpoint, so no replayed xid is handed out again, and latestCompletedFullXid to nextFullXid - 1 (every
+ * replayed xid is finished once recovery ends; recovery runs before any other process takes snapshots).
  */
 public final class RedoHandlers {
     private RedoHandlers() {
@@ -133,5 +134,8 @@ public final class RedoHandlers {
             full = (full & ~0xFFFF_FFFFL) | TransactionIds.FIRST_NORMAL;
         }
         state.setNextFullXid(full);
+        // recovery runs alone: every replayed xid is finished (committed, aborted or crashed), so snapshots
+        // taken after recovery must see them as completed (StartupXLOG's latestCompletedXid = nextXid - 1)
+        state.advanceLatestCompleted(full - 1);
     }
 }

@@ -24,15 +24,12 @@ public final class PageLsn {
 
     /** The page's LSN. */
     public static long get(MemorySegment page) {
-        long high = Integer.toUnsignedLong(page.get(ValueLayout.JAVA_INT_UNALIGNED, 0));
-        long low = Integer.toUnsignedLong(page.get(ValueLayout.JAVA_INT_UNALIGNED, 4));
-        return high << 32 | low;
+        return org.pgjava.backend.storage.page.Page.lsn(page);
     }
 
     /** Stores {@code lsn} as the page's LSN. */
     public static void set(MemorySegment page, long lsn) {
-        page.set(ValueLayout.JAVA_INT_UNALIGNED, 0, (int) (lsn >>> 32));
-        page.set(ValueLayout.JAVA_INT_UNALIGNED, 4, (int) lsn);
+        org.pgjava.backend.storage.page.Page.setLsn(page, lsn);
     }
 
     /** pd_lower of a standard page. */

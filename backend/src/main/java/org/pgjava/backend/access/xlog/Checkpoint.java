@@ -103,7 +103,8 @@ public final class Checkpoint {
         var xacts = storage.transactionState();
         CheckpointRecord checkpoint = new CheckpointRecord(redo, 1, 1, storage.settings().fullPageWrites(),
                 xacts.isInitialized() ? xacts.nextFullXid() : control.checkPointCopy().nextXid(),
-                xacts.isInitialized() ? xacts.nextOid() : control.checkPointCopy().nextOid(),
+                xacts.isInitialized() ? (shutdown ? xacts.nextOid() : xacts.checkpointNextOid())
+                        : control.checkPointCopy().nextOid(),
                 1, 0, control.checkPointCopy().oldestXid(), control.checkPointCopy().oldestXidDb(), 1, 1, now, 0);
         long end = wal.insert(RmgrIds.XLOG, shutdown ? CheckpointRecord.XLOG_CHECKPOINT_SHUTDOWN
                 : CheckpointRecord.XLOG_CHECKPOINT_ONLINE, 0, List.of(), checkpoint.encode());

@@ -1,5 +1,7 @@
 package org.pgjava.backend.access.xlog;
 
+import org.pgjava.backend.access.redo.BufferRedoBlockAccess;
+
 import org.pgjava.backend.access.ProcessStorage;
 import org.pgjava.backend.access.wal.CheckpointRecord;
 import org.pgjava.backend.access.wal.ControlFile;

@@ -544,15 +544,12 @@ public final class BufferManager {
 
     /** The LSN in a page's first 8 bytes: native uint32 xlogid (high) then xrecoff (low). */
     public static long pageLsn(MemorySegment page) {
-        long high = Integer.toUnsignedLong(page.get(ValueLayout.JAVA_INT, 0));
-        long low = Integer.toUnsignedLong(page.get(ValueLayout.JAVA_INT, 4));
-        return high << 32 | low;
+        return org.pgjava.backend.storage.page.Page.lsn(page);
     }
 
     /** Stores an LSN in a page's first 8 bytes (PageSetLSN); the caller holds the exclusive content lock. */
     public static void setPageLsn(MemorySegment page, long lsn) {
-        page.set(ValueLayout.JAVA_INT, 0, (int) (lsn >>> 32));
-        page.set(ValueLayout.JAVA_INT, 4, (int) lsn);
+        org.pgjava.backend.storage.page.Page.setLsn(page, lsn);
     }
 
     // =====================================================================================================

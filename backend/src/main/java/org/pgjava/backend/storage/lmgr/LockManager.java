@@ -101,8 +101,8 @@ public final class LockManager {
     }
 
     /**
-     * Sets deadlock_timeout and lock_timeout (milliseconds; lock timeout 0 = wait forever). The lead
-     * calls it at start and whenever the settings change.
+     * Sets deadlock_timeout and lock_timeout (milliseconds; lock timeout 0 = wait forever). The session
+     * calls it at the start of every statement with the settings' current values.
      */
     public void setTimeouts(long deadlockTimeoutMillis, long lockTimeoutMillis) {
         this.deadlockTimeoutNanos = Math.max(1, deadlockTimeoutMillis) * 1_000_000L;
@@ -252,6 +252,10 @@ public final class LockManager {
     private void waitForGrant(LocalLock ll, LockMode mode, LWLock partition) {
         WaitEvent event = waitEventOf(ll.tag);
         procArray.setWaitEvent(slot, event.typeCode(), event.id());
+        org.pgjava.shmem.status.BackendStatusSlot status = statusSlot;
+        if (status != null) {
+            status.reportWaitEvent(event);
+        }
         long start = System.nanoTime();
         boolean deadlockChecked = false;
         try {
@@ -303,7 +307,21 @@ public final class LockManager {
             throw e;
         } finally {
             procArray.setWaitEvent(slot, 0, 0);
+            if (status != null) {
+                status.reportWaitEnd();
+            }
         }
+    }
+
+    /** Where pg_stat_activity reads this process's wait event from (its status slot); null: not reported. */
+    private org.pgjava.shmem.status.BackendStatusSlot statusSlot;
+
+    /**
+     * Reports lock waits to {@code slot} too (wait_event_type Lock, wait_event relation / transactionid /
+     * tuple / ...), as pg_stat_activity shows them; the process array's wait field is set regardless.
+     */
+    public void setStatusSlot(org.pgjava.shmem.status.BackendStatusSlot slot) {
+        this.statusSlot = slot;
     }
 
     /**

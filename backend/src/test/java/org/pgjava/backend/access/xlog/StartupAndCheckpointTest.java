@@ -239,6 +239,29 @@ class StartupAndCheckpointTest {
     }
 
     @Test
+    void objectIdsHandedOutBeforeACrashAreNeverHandedOutAgain() throws Exception {
+        startup(Map.of());
+        long first = ObjectIds.newOid(storage);
+        long second = ObjectIds.newOid(storage);
+        assertEquals(ObjectIds.FIRST_NORMAL_OBJECT_ID, first);
+        assertEquals(first + 1, second);
+        // an online checkpoint after the allocations records the logged limit, not the counter
+        assertFalse(new Checkpoint(storage).perform(CheckpointRequests.IMMEDIATE | CheckpointRequests.FORCE, false,
+                64L << 20).skipped());
+        long third = ObjectIds.newOid(storage);
+        storage.wal().flush(storage.wal().insert(RmgrIds.XLOG, XlogRedoHandler.XLOG_NOOP, 0, List.of(), new byte[8]));
+        crash();
+        boot();
+        StartupRecovery.Outcome o = startup(Map.of());
+        assertTrue(o.replayed());
+        long after = ObjectIds.newOid(storage);
+        assertTrue(after > third, "after the crash the counter starts beyond every OID handed out: " + after
+                + " vs " + third);
+        assertTrue(after >= first + org.pgjava.shmem.xact.TransactionState.OID_PREFETCH,
+                "at the logged limit: " + after);
+    }
+
+    @Test
     void missingControlFileIsAPanicAndAnUnknownRmgrStopsRecovery() throws Exception {
         startup(Map.of());
         changeByte(100, (byte) 1, 5);
