@@ -257,7 +257,7 @@ public final class BackendMain {
      * queue (joined now with this process's slot; the caller leaves it when the session ends) and the
      * resolver/catalog writer over the session's transaction manager.
      */
-    private org.pgjava.backend.access.catalog.CatalogInvalidation attachCatalog(PostgresMain s, ProcessStorage ps,
+    private org.pgjava.backend.access.catalog.CatalogInvalidation attachCatalog(org.pgjava.backend.tcop.Session s, ProcessStorage ps,
                                                                              int databaseOid) {
         if (bootstrapData == null) {
             bootstrapData = org.pgjava.catalog.bootstrap.BootstrapData.load();
@@ -266,9 +266,9 @@ public final class BackendMain {
         var invalidation = new org.pgjava.backend.access.catalog.CatalogInvalidation(ps.invalidations(),
                 ps.attachment().slot(), (int) ProcessHandle.current().pid(), databaseOid, cache);
         invalidation.join();
-        var data = bootstrapData;
-        s.attachCatalog((tm, context) -> new org.pgjava.backend.access.catalog.CatalogRelations(
-                new org.pgjava.backend.access.catalog.CatalogAccess(data, tm, databaseOid), cache, invalidation, context));
+        s.attachCatalog(new org.pgjava.backend.access.catalog.CatalogRelations(
+                new org.pgjava.backend.access.catalog.CatalogAccess(bootstrapData, s.transactionManager(), databaseOid),
+                cache, invalidation, s.context()));
         return invalidation;
     }
 

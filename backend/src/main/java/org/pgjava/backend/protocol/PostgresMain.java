@@ -149,16 +149,6 @@ public final class PostgresMain {
         return session;
     }
 
-    /**
-     * Connects FROM-clause names and DDL to the database's catalogs ({@code Session.attachCatalog}): the
-     * factory gets the session's transaction manager and context and returns the catalog resolver. Call
-     * after {@link #attachStorage}, before {@link #run()}, on the thread that runs it.
-     */
-    public void attachCatalog(java.util.function.BiFunction<org.pgjava.backend.access.transam.TransactionManager,
-            SessionContext, org.pgjava.backend.utils.relation.RelationResolver> factory) {
-        session.attachCatalog(factory.apply(session.transactionManager(), session.context()));
-    }
-
     /** Asks the running statement to stop with 57014 at its next interrupt check. Thread-safe. */
     public void requestCancel() {
         session.requestCancel();

@@ -38,7 +38,7 @@ import org.pgjava.shmem.lmgr.LockTag;
  *       hash of the name) in AccessExclusiveLock until transaction end, then the existence check against
  *       the catalog snapshot (committed rows and this transaction's). PostgreSQL gets the same effect from
  *       the unique index on pg_class (relname, relnamespace).</li>
- *   <li>OIDs come from the shared OID counter (floor 16384): relation, array type, row type, as
+ *   <li>OIDs come from the shared OID counter (ObjectIds.newOid: floor 16384, NEXTOID WAL records), relation, array type, row type, as
  *       PostgreSQL; relfilenode = the relation OID.</li>
  *   <li>DROP and ADD COLUMN take AccessExclusiveLock on the relation, then re-read the catalogs (the table
  *       may have changed while waiting).</li>
@@ -67,7 +67,7 @@ final class HeapCatalogWriter implements CatalogWriter {
     }
 
     private long newOid() {
-        return tm().storage().transactionState().allocateOid(FIRST_NORMAL_OBJECT_ID);
+        return org.pgjava.backend.access.xlog.ObjectIds.newOid(tm().storage());
     }
 
     private int db() {
