@@ -70,6 +70,20 @@ final class HeapCatalogWriter implements CatalogWriter {
         return org.pgjava.backend.access.xlog.ObjectIds.newOid(tm().storage());
     }
 
+    /**
+     * A new OID for a relation whose file does not exist yet (PostgreSQL's GetNewRelFileNumber): a file
+     * left behind by a crash is never reused or overwritten.
+     */
+    private long newRelationOid() {
+        while (true) {
+            long oid = newOid();
+            if (!tm().storage().smgr().exists(CatalogStorage.locator(0, oid, db()),
+                    org.pgjava.backend.storage.ForkNumber.MAIN)) {
+                return oid;
+            }
+        }
+    }
+
     private int db() {
         return catalogs.databaseOid();
     }
@@ -102,7 +116,7 @@ final class HeapCatalogWriter implements CatalogWriter {
             throw PgException.error(SqlState.TOO_MANY_COLUMNS, "tables can have at most 1600 columns");
         }
         long xid = tm().assignXid();
-        long relOid = newOid();
+        long relOid = newRelationOid();
         long arrayOid = newOid();
         long rowTypeOid = newOid();
         NewTableRows rows = tableRows.newTable(new NewTableDefinition(name, nsp, relations.currentRoleOid(), relOid,
