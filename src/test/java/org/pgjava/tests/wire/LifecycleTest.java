@@ -24,7 +24,8 @@ import org.pgjava.tests.harness.PgJavaServer.ProcessResult;
  */
 class LifecycleTest {
     /** The auxiliary processes, which are children of the postmaster but not backends. */
-    private static final java.util.Set<String> AUX_TITLES = java.util.Set.of("pgjava: checkpointer", "pgjava: background writer");
+    private static final java.util.Set<String> AUX_TITLES = java.util.Set.of("pgjava: checkpointer", "pgjava: background writer",
+            "pgjava: walwriter", "pgjava: startup");
 
     private static int pid(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {

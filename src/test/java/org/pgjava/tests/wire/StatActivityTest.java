@@ -162,16 +162,16 @@ class StatActivityTest {
         try (Connection c = db.server().connect()) {
             assertTrue(PgJavaServer.waitFor(() -> {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                        "SELECT count(*) FROM pg_stat_activity WHERE backend_type IN ('checkpointer', 'background writer')")) {
+                        "SELECT count(*) FROM pg_stat_activity WHERE backend_type IN ('checkpointer', 'background writer', 'walwriter')")) {
                     rs.next();
-                    return rs.getInt(1) == 2;
+                    return rs.getInt(1) == 3;
                 } catch (SQLException e) {
                     return false;
                 }
-            }, Duration.ofSeconds(20)), "checkpointer and background writer rows");
+            }, Duration.ofSeconds(20)), "checkpointer, background writer and walwriter rows");
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT backend_type, datname, usename, state, query, wait_event_type"
-                            + " FROM pg_stat_activity WHERE backend_type IN ('checkpointer', 'background writer')"
+                            + " FROM pg_stat_activity WHERE backend_type IN ('checkpointer', 'background writer', 'walwriter')"
                             + " ORDER BY backend_type")) {
                 List<String> types = new ArrayList<>();
                 while (rs.next()) {
@@ -181,12 +181,12 @@ class StatActivityTest {
                     assertNull(rs.getString(4));
                     assertEquals("", rs.getString(5));
                 }
-                assertEquals(List.of("background writer", "checkpointer"), types);
+                assertEquals(List.of("background writer", "checkpointer", "walwriter"), types);
             }
             // no standby backend ever shows (PostgreSQL has no such process)
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT count(*) FROM pg_stat_activity WHERE backend_type NOT IN"
-                            + " ('client backend', 'checkpointer', 'background writer')")) {
+                            + " ('client backend', 'checkpointer', 'background writer', 'walwriter')")) {
                 rs.next();
                 assertEquals(0, rs.getInt(1));
             }
@@ -254,9 +254,9 @@ class StatActivityTest {
         try (Connection c = fresh[0]) {
             assertTrue(PgJavaServer.waitFor(() -> {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                        "SELECT count(*) FROM pg_stat_activity WHERE backend_type IN ('checkpointer', 'background writer')")) {
+                        "SELECT count(*) FROM pg_stat_activity WHERE backend_type IN ('checkpointer', 'background writer', 'walwriter')")) {
                     rs.next();
-                    return rs.getInt(1) == 2;
+                    return rs.getInt(1) == 3;
                 } catch (SQLException e) {
                     return false;
                 }

@@ -48,6 +48,10 @@ class AuxProcessMainTest {
 
     private Process start(String kind) throws Exception {
         Files.writeString(dataDir.resolve("postgresql.conf"), "bgwriter_delay = 20ms\n");
+        if (!Files.exists(dataDir.resolve("global/pg_control"))) {
+            // the processes compose their storage views: they need a cluster (pg_control, pg_wal, pg_xact)
+            org.pgjava.backend.access.xlog.ClusterStorageInit.initialize(dataDir, 16L << 20, 3, 16384, false);
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx32m",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),

@@ -165,10 +165,20 @@ public final class CurrentTransaction implements TransactionOracle {
      * @param commitLsn end of the commit record (0 when no xid was assigned or there is no WAL)
      */
     public void commit(long commitLsn) {
+        commit(commitLsn, () -> { });
+    }
+
+    /**
+     * {@link #commit(long)} with {@code beforeLockRelease} run after the process array end and before the
+     * heavyweight locks are released: PostgreSQL's place for sending catalog invalidations (AtEOXact_Inval),
+     * so that a backend that waited for one of our locks reads them before it looks at the catalogs.
+     */
+    public void commit(long commitLsn, Runnable beforeLockRelease) {
         try {
             long[] full = allFullXids();
             if (topFullXid != 0) commitLog.setCommitted(topXid(), committedSubxids(), commitLsn);
             procArray.endTransaction(slot, topFullXid != 0 ? full : new long[0]);
+            beforeLockRelease.run();
         } finally {
             locks.releaseAll();
             reset();

@@ -31,10 +31,11 @@ import org.pgjava.conf.errors.SqlState;
  *   <li>Commit with an xid: the commit record (rmid 1, info 0x00, xl_xid = the top xid, main data
  *       {@link XactWalRecords}) is inserted in a critical section (any failure is a {@link WalPanicError})
  *       and flushed unless synchronous_commit is off (then a flush is only requested; the heap then keeps
- *       COMMITTED hint bits off until WAL passes the commit), then commit log, process array and
- *       heavyweight locks ({@link CurrentTransaction#commit(long)}), then the combo command ids are
- *       forgotten, then the pending deletes registered {@code atCommit} run (buffers dropped, files
- *       unlinked), then the {@link #onCommit} callbacks.</li>
+ *       COMMITTED hint bits off until WAL passes the commit), then commit log and process array, then the
+ *       {@link #onCommit} callbacks (catalog invalidations: PostgreSQL's AtEOXact_Inval, before the locks
+ *       go), then the heavyweight locks ({@link CurrentTransaction#commit(long, Runnable)}), then the combo
+ *       command ids are forgotten, then the pending deletes registered {@code atCommit} run (buffers
+ *       dropped, files unlinked).</li>
  *   <li>Abort: an abort record (info 0x20, not flushed) if an xid exists, commit log ABORTED, process array,
  *       locks, then the files of relations created in the transaction are deleted, then the
  *       {@link #onAbort} callbacks. {@link #abort()} is idempotent and never leaves a transaction open.</li>
@@ -292,7 +293,10 @@ public final class TransactionManager {
         pendingDeletes.add(new PendingDelete(rel, atCommit, current.depth()));
     }
 
-    /** Runs {@code action} after the top-level commit (after locks are released). */
+    /**
+     * Runs {@code action} at the top-level commit, after the commit is in the commit log and the process
+     * array and before the transaction's locks are released (where PostgreSQL sends invalidations).
+     */
     public void onCommit(Runnable action) {
         requireTransaction();
         callbacks.add(new Callback(action, true, current.depth()));
@@ -399,12 +403,11 @@ public final class TransactionManager {
             }
         }
         try {
-            current.commit(lsn);
+            current.commit(lsn, () -> runAll(run));
         } finally {
             endCleanup();
         }
         deleteFiles(dropped);
-        runAll(run);
     }
 
     /** AbortTransaction + CleanupTransaction (contract 3). Idempotent. */
