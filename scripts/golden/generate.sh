@@ -19,64 +19,16 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 golden=$root/src/test/golden
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-port=${GOLDEN_REF_PORT_NUM:-55445}
-host=127.0.0.1
 cleanup_cmds=()
-
 cleanup() {
     local c
     for c in "${cleanup_cmds[@]}"; do eval "$c" || true; done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-as_pgref() {
-    if [[ $(id -u) -eq 0 ]]; then runuser -u pgref -- "$@"; else "$@"; fi
-}
-
-start_own_postgres() {
-    # fallback 3: our own throwaway cluster
-    if [[ $(id -u) -eq 0 ]] && ! id pgref >/dev/null 2>&1; then
-        useradd -m pgref
-    fi
-    local dir
-    dir=$(mktemp -d /tmp/golden-ref-XXXXXX)
-    if [[ $(id -u) -eq 0 ]]; then chown pgref: "$dir"; fi
-    chmod 700 "$dir"
-    cleanup_cmds+=("as_pgref '$PGBIN/pg_ctl' -D '$dir/data' -m fast -w stop >/dev/null 2>&1; rm -rf -- '$dir'")
-    as_pgref "$PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C \
-        >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-    as_pgref "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=20" start >/dev/null \
-        || { tail -n 20 "$dir/postgres.log" >&2; exit 1; }
-}
-
-if [[ -n ${GOLDEN_REF_PORT:-} ]]; then
-    host=${GOLDEN_REF_HOST:-127.0.0.1}
-    port=$GOLDEN_REF_PORT
-else
-    refpg=
-    [[ ${GOLDEN_USE_REFPG:-1} == 0 ]] || for cand in "$root/../shared/tools/refpg.sh" /work/shared/tools/refpg.sh; do
-        if [[ -x $cand ]]; then refpg=$cand; break; fi
-    done
-    if [[ -n $refpg ]]; then
-        if ! REFPG_ANY_PORT=1 "$refpg" status "$port" >/dev/null 2>&1; then
-            REFPG_ANY_PORT=1 "$refpg" start "$port" >&2
-            cleanup_cmds+=("REFPG_ANY_PORT=1 '$refpg' stop '$port' >/dev/null")
-        fi
-    else
-        start_own_postgres
-    fi
-fi
-
-psql15=${PSQL:-$PGBIN/psql}
-version=$(PGCONNECT_TIMEOUT=10 "$psql15" -X -A -t -h "$host" -p "$port" -U postgres -d postgres \
-    -c 'SHOW server_version_num')
-if [[ $version != 15* ]]; then
-    echo "generate: the reference at $host:$port is not PostgreSQL 15 (server_version_num $version)" >&2
-    exit 1
-fi
+# shellcheck source=../lib/reference-postgres.sh
+. "$root/scripts/lib/reference-postgres.sh"
+reference_postgres GOLDEN 55445
 
 if [[ $# -gt 0 ]]; then
     names=("$@")
