@@ -66,6 +66,22 @@ final class HeapCatalogWriter implements CatalogWriter {
         return relations.tm();
     }
 
+    /**
+     * Before DROP or ALTER of {@code r}: a system catalog is 42501 {@code permission denied: "x" is a system
+     * catalog}, a table the current role does not own 42501 {@code must be owner of table x}; then the
+     * table's AccessExclusiveLock (until transaction end) and the invalidations that arrived while waiting
+     * for it, so the caller re-reads the catalogs as they are now.
+     */
+    private void lockForAlteration(CachedRelation r) {
+        if (r.oid() < FIRST_NORMAL_OBJECT_ID) {
+            throw PgException.error(SqlState.INSUFFICIENT_PRIVILEGE,
+                    "permission denied: \"" + r.name() + "\" is a system catalog");
+        }
+        relations.checkOwner(r);
+        tm().storage().locks().lock(LockTag.relation(db(), (int) r.oid()), LockMode.ACCESS_EXCLUSIVE);
+        relations.invalidation().accept();
+    }
+
     private long newOid() {
         return org.pgjava.backend.access.xlog.ObjectIds.newOid(tm().storage());
     }
@@ -213,13 +229,7 @@ final class HeapCatalogWriter implements CatalogWriter {
                 }
                 throw PgException.error(SqlState.UNDEFINED_TABLE, "table \"" + n.name() + "\" does not exist");
             }
-            if (r.oid() < FIRST_NORMAL_OBJECT_ID) {
-                throw PgException.error(SqlState.INSUFFICIENT_PRIVILEGE,
-                        "permission denied: \"" + r.name() + "\" is a system catalog");
-            }
-            relations.checkOwner(r);
-            tm().storage().locks().lock(LockTag.relation(db(), (int) r.oid()), LockMode.ACCESS_EXCLUSIVE);
-            relations.invalidation().accept();
+            lockForAlteration(r);
             if (relations.classRow(r.oid()) == null) {
                 throw PgException.error(SqlState.UNDEFINED_TABLE, "table \"" + n.name() + "\" does not exist");
             }
@@ -269,13 +279,7 @@ final class HeapCatalogWriter implements CatalogWriter {
             throw PgException.error(SqlState.UNDEFINED_TABLE, "relation \""
                     + (schema == null ? table : schema + "." + table) + "\" does not exist");
         }
-        if (r.oid() < FIRST_NORMAL_OBJECT_ID) {
-            throw PgException.error(SqlState.INSUFFICIENT_PRIVILEGE,
-                    "permission denied: \"" + r.name() + "\" is a system catalog");
-        }
-        relations.checkOwner(r);
-        tm().storage().locks().lock(LockTag.relation(db(), (int) r.oid()), LockMode.ACCESS_EXCLUSIVE);
-        relations.invalidation().accept();
+        lockForAlteration(r);
         CatalogTuple cls = relations.classRow(r.oid());
         if (cls == null) {
             throw PgException.error(SqlState.UNDEFINED_TABLE, "relation \"" + table + "\" does not exist");
