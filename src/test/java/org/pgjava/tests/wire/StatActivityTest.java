@@ -157,6 +157,36 @@ class StatActivityTest {
     }
 
     @Test
+    @Order(2)
+    void backendXidAndXminComeFromTheProcessArray() throws Exception {
+        try (Connection writer = db.server().connect(); Connection reader = db.server().connect();
+             Statement w = writer.createStatement(); Statement r = reader.createStatement()) {
+            w.execute("CREATE TABLE xid_probe (a int)");
+            int pid = pid(writer);
+            writer.setAutoCommit(false);
+            w.execute("SELECT 1");
+            String q = "SELECT backend_xid IS NULL, backend_xid::text FROM pg_stat_activity WHERE pid = " + pid;
+            try (ResultSet rs = r.executeQuery(q)) {
+                assertTrue(rs.next());
+                assertTrue(rs.getBoolean(1), "no xid before the transaction writes");
+            }
+            w.execute("INSERT INTO xid_probe VALUES (1)");
+            try (ResultSet rs = r.executeQuery(q)) {
+                assertTrue(rs.next());
+                assertFalse(rs.getBoolean(1), "an xid once it wrote, as PostgreSQL shows it");
+                assertTrue(Long.parseLong(rs.getString(2)) >= 3);
+            }
+            writer.commit();
+            try (ResultSet rs = r.executeQuery(q)) {
+                assertTrue(rs.next());
+                assertTrue(rs.getBoolean(1), "no xid after the commit");
+            }
+            writer.setAutoCommit(true);
+            w.execute("DROP TABLE xid_probe");
+        }
+    }
+
+    @Test
     @Order(3)
     void auxiliaryProcessesAppearWithTheirBackendType() throws Exception {
         try (Connection c = db.server().connect()) {

@@ -212,7 +212,8 @@ public final class BackendMain {
         ProcessAttachment sh = shared;
         sh.becomeClient(p.databaseOid(), p.database(), p.roleOid(), p.user(), p.parameters().get("application_name"),
                 p.local(), p.clientAddress(), p.clientPort());
-        s.attachActivity(sh.statusArray()::snapshot, ActivityReporter.of(sh.statusSlot()));
+        s.attachActivity(org.pgjava.backend.tcop.ActivitySource.of(sh.statusArray(), sh.procs()),
+                ActivityReporter.of(sh.statusSlot()));
         s.attachSignals(sh.statusArray()::snapshot, this::isSuperuserRole);
         ProcessStorage ps = storage;
         org.pgjava.backend.access.catalog.CatalogInvalidation catalogInvalidation = null;

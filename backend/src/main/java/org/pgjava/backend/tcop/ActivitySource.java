@@ -13,4 +13,24 @@ import java.util.List;
 public interface ActivitySource {
     /** A consistent copy of every used status slot, in slot order (see BackendStatusArray#snapshot). */
     List<BackendStatus> snapshot();
+
+    /**
+     * The status slots of {@code statuses} with each process's backend_xid and backend_xmin taken from
+     * the process array {@code procs} (same slot index), as PostgreSQL's pg_stat_activity reads them from
+     * PGPROC. A slot whose process-array entry belongs to another pid (it changed between the two reads)
+     * shows none.
+     */
+    static ActivitySource of(org.pgjava.shmem.status.BackendStatusArray statuses,
+                             org.pgjava.shmem.procarray.ProcArray procs) {
+        return () -> {
+            List<BackendStatus> all = statuses.snapshot();
+            List<BackendStatus> out = new java.util.ArrayList<>(all.size());
+            for (BackendStatus s : all) {
+                org.pgjava.shmem.procarray.ProcEntry e = procs.read(s.slot());
+                out.add(e != null && e.pid() == s.pid() ? s.withTransactionIds(e.xid(), e.xmin())
+                        : s.withTransactionIds(0, 0));
+            }
+            return out;
+        };
+    }
 }

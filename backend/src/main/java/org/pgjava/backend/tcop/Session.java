@@ -493,7 +493,7 @@ public final class Session {
      * transaction statement before the last one takes effect now.
      */
     public void finishStatement(RawStatement raw, boolean last, boolean implicitBlock) {
-        if (!(raw.stmt() instanceof TransactionStmt)) xact.statementDone();
+        if (!(raw.stmt() instanceof TransactionStmt)) xact.statementDone(hasSuspendedPortals());
         if (last) {
             if (implicitBlock) xact.endImplicitBlock();
             xact.finishCommand();
@@ -611,8 +611,16 @@ public final class Session {
         if (portal.statement().raw() != null && portal.statement().raw().stmt() instanceof TransactionStmt) {
             xact.finishCommand();
         } else {
-            xact.statementDone();
+            xact.statementDone(hasSuspendedPortals());
         }
+    }
+
+    /** True while a portal has started and is not done (suspended by a row limit): its scan holds a snapshot. */
+    private boolean hasSuspendedPortals() {
+        for (Portal p : portals.values()) {
+            if (p.isStarted() && !p.isDone()) return true;
+        }
+        return false;
     }
 
     /** Execute failed: the portal is closed and forgotten. */

@@ -33,7 +33,7 @@ import org.pgjava.conf.errors.SqlState;
  * RELEASE / ROLLBACK TO are subtransactions (ROLLBACK TO aborts every level down to the named one and
  * begins it again), an error inside a savepoint aborts only the innermost subtransaction (the block is
  * FAILED until ROLLBACK TO or ROLLBACK), an error outside one aborts the whole storage transaction at once
- * (PostgreSQL's AbortTransaction; the block stays FAILED until ROLLBACK), and {@link #statementDone()}
+ * (PostgreSQL's AbortTransaction; the block stays FAILED until ROLLBACK), and {@link #statementDone(boolean)}
  * advances the command counter between statements.
  */
 final class TransactionBlock {
@@ -80,12 +80,13 @@ final class TransactionBlock {
 
     /**
      * A statement of the open transaction finished successfully: its changes become visible to the next
-     * statement (CommandCounterIncrement) and a READ COMMITTED statement snapshot is dropped.
+     * statement (CommandCounterIncrement) and a READ COMMITTED statement snapshot is dropped (the process
+     * keeps its xmin while {@code suspendedPortals}: their scans still use older snapshots).
      */
-    void statementDone() {
+    void statementDone(boolean suspendedPortals) {
         if (storage != null && storage.inTransaction() && state != State.FAILED) {
             storage.commandCounterIncrement();
-            storage.endStatement();
+            storage.endStatement(suspendedPortals);
         }
     }
 

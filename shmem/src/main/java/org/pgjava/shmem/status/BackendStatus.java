@@ -39,6 +39,16 @@ public record BackendStatus(int slot, int pid, BackendType backendType, int data
         clientAddress = clientAddress == null ? null : clientAddress.clone();
     }
 
+    /**
+     * This status with backend_xid and backend_xmin replaced: PostgreSQL shows them from the process array
+     * (PGPROC), which the transaction code maintains, not from the status slot.
+     */
+    public BackendStatus withTransactionIds(long xid, long xmin) {
+        return new BackendStatus(slot, pid, backendType, databaseOid, databaseName, roleOid, roleName,
+                applicationName, clientKind, clientAddress, clientPort, backendStart, transactionStart, queryStart,
+                stateChange, state, waitEventType, waitEventId, xid, xmin, query, changeCount);
+    }
+
     /** How a backend's client is connected. */
     public enum ClientKind {
         /** No client (auxiliary process): client_addr, client_port NULL. */

@@ -241,8 +241,17 @@ public final class TransactionManager {
      * held any more); REPEATABLE READ keeps the transaction snapshot.
      */
     public void endStatement() {
+        endStatement(false);
+    }
+
+    /**
+     * {@link #endStatement()}, but with {@code snapshotsStillInUse} (a suspended portal of this transaction
+     * still scans with an older snapshot) the process's xmin stays, so pruning keeps every row those
+     * snapshots may see.
+     */
+    public void endStatement(boolean snapshotsStillInUse) {
         statementSnapshot = null;
-        if (inTransaction && isolation != IsolationLevel.REPEATABLE_READ) {
+        if (inTransaction && isolation != IsolationLevel.REPEATABLE_READ && !snapshotsStillInUse) {
             storage.procArrayTransactions().clearXmin(storage.attachment().slot());
         }
     }
