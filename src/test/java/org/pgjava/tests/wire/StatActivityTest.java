@@ -181,6 +181,30 @@ class StatActivityTest {
                 assertTrue(rs.next());
                 assertTrue(rs.getBoolean(1), "no xid after the commit");
             }
+            // READ COMMITTED: a suspended portal keeps the process's xmin while other statements run
+            w.execute("INSERT INTO xid_probe VALUES (2), (3), (4)");
+            String xmin = "SELECT backend_xmin IS NULL FROM pg_stat_activity WHERE pid = " + pid;
+            try (Statement cursor = writer.createStatement()) {
+                cursor.setFetchSize(1);
+                ResultSet open = cursor.executeQuery("SELECT a FROM xid_probe");
+                assertTrue(open.next());
+                try (ResultSet other = w.executeQuery("SELECT 1")) {
+                    assertTrue(other.next());
+                }
+                try (ResultSet rs = r.executeQuery(xmin)) {
+                    assertTrue(rs.next());
+                    assertFalse(rs.getBoolean(1), "the suspended portal's snapshot still holds the xmin");
+                }
+                int rows = 1;
+                while (open.next()) rows++;
+                assertEquals(4, rows);
+                open.close();
+            }
+            writer.commit();
+            try (ResultSet rs = r.executeQuery(xmin)) {
+                assertTrue(rs.next());
+                assertTrue(rs.getBoolean(1), "no xmin once the transaction ended");
+            }
             writer.setAutoCommit(true);
             w.execute("DROP TABLE xid_probe");
         }

@@ -31,7 +31,11 @@ import java.util.concurrent.locks.LockSupport;
  *  56    8  flushedLsn                 advanced holding WALWriteLock; read atomically (flushed ≤ written)
  *  64    8  initializedUpTo            WALBufMappingLock: end LSN of the newest page initialised in the ring
  *  72    4  syncFailed                 atomic: 1 once an fsync/fdatasync failed (never cleared; PANIC)
- *  76   52  reserved, zero
+ *  76    4  flushSequence              atomic, futex word: +1 after every advance of flushedLsn (holding
+ *                                       WALWriteLock); processes waiting for a group flush sleep on it
+ *  80    4  flushSleepers              atomic: processes sleeping on flushSequence (the flusher wakes
+ *                                       them only when it is not 0)
+ *  84   44  reserved, zero
  * 128   64  WALWriteLock               LWLock: one writer of WAL files at a time (group commit)
  * 192   64  WALBufMappingLock          LWLock: initialising ring pages
  * 256 8×64  insertion lock i           bytes 0..15 LWLock; 16..23 insertingAt (atomic): 0 = free,
@@ -71,7 +75,7 @@ public final class WalShared {
 
     static final long INSERT_SPINLOCK = 0, CURR_BYTE_POS = 8, PREV_RECORD_LSN = 16, REDO_REC_PTR = 24,
             WRITE_REQUEST = 32, FLUSH_REQUEST = 40, WRITTEN_LSN = 48, FLUSHED_LSN = 56, INITIALIZED_UP_TO = 64,
-            SYNC_FAILED = 72, WAL_WRITE_LOCK = 128, BUF_MAPPING_LOCK = 192, INSERTION_LOCKS_OFFSET = 256,
+            SYNC_FAILED = 72, FLUSH_SEQUENCE = 76, FLUSH_SLEEPERS = 80, WAL_WRITE_LOCK = 128, BUF_MAPPING_LOCK = 192, INSERTION_LOCKS_OFFSET = 256,
             INSERTION_LOCK_STRIDE = 64, INSERTING_AT = 16, PAGE_ENDS = 768;
 
     /** insertingAt value of a held lock whose holder has not said how far it got. */
@@ -222,6 +226,32 @@ public final class WalShared {
     /** Publishes the flushed position; caller holds WALWriteLock. */
     public void setFlushedLsn(long lsn) {
         SharedAtomics.setLong(memory, FLUSHED_LSN, lsn);
+        SharedAtomics.getAndAddInt(memory, FLUSH_SEQUENCE, 1);
+        if (SharedAtomics.getInt(memory, FLUSH_SLEEPERS) != 0) {
+            org.pgjava.shmem.os.Futex.wake(memory.address() + FLUSH_SEQUENCE, Integer.MAX_VALUE);
+        }
+    }
+
+    /** The flush sequence (see the layout): read it before deciding to {@link #awaitFlushProgress}. */
+    public int flushSequence() {
+        return SharedAtomics.getInt(memory, FLUSH_SEQUENCE);
+    }
+
+    /**
+     * Sleeps until flushedLsn advances past the state seen as {@code seenSequence} (returns at once if it
+     * already did), or until the timeout at {@code timespecAddress} (native {@code struct timespec}) passes,
+     * or spuriously: the caller rechecks. PostgreSQL's waiters in LWLockAcquireOrWait(WALWriteLock): a
+     * process whose commit is covered by the flush in progress never takes the lock.
+     */
+    public void awaitFlushProgress(int seenSequence, long timespecAddress) {
+        SharedAtomics.getAndAddInt(memory, FLUSH_SLEEPERS, 1);
+        try {
+            if (SharedAtomics.getInt(memory, FLUSH_SEQUENCE) == seenSequence) {
+                org.pgjava.shmem.os.Futex.await(memory.address() + FLUSH_SEQUENCE, seenSequence, timespecAddress);
+            }
+        } finally {
+            SharedAtomics.getAndAddInt(memory, FLUSH_SLEEPERS, -1);
+        }
     }
 
     /** Raises the write request to at least {@code lsn}. */

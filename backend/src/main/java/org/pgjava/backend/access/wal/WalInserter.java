@@ -218,8 +218,26 @@ public final class WalInserter implements WalFlusher, AutoCloseable {
         }
         shared.requestFlush(lsn);
         while (shared.flushedLsn() < lsn) {
+            int sequence = shared.flushSequence();
+            if (shared.walWriteLock().isExclusivelyHeld()) {
+                // another process is writing and syncing: wait for its flush instead of queueing for the
+                // lock (PostgreSQL's LWLockAcquireOrWait); a commit it covers returns without the lock
+                checkSyncFailed();
+                shared.awaitFlushProgress(sequence, flushWaitTimeout.address());
+                continue;
+            }
             writeOrFlush(lsn, true);
         }
+    }
+
+    /** struct timespec {0 s, 1 ms}: the longest sleep of one wait for another process's flush. */
+    private final java.lang.foreign.MemorySegment flushWaitTimeout = flushWaitTimeout();
+
+    private static java.lang.foreign.MemorySegment flushWaitTimeout() {
+        java.lang.foreign.MemorySegment t = java.lang.foreign.Arena.ofAuto().allocate(16, 8);
+        t.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 0L);
+        t.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, 1_000_000L);
+        return t;
     }
 
     /**
