@@ -34,7 +34,9 @@
 # --storage adds the storage metrics (both servers then run with shared_buffers=16MB, max_wal_size=4GB,
 # checkpoint_timeout=1h, so that the scan table is larger than shared_buffers and no checkpoint interferes):
 #   - the disk's fdatasync rate (pg_test_fsync, one 8 kB write per sync), for scale;
-#   - single-row INSERT commit rate, pgbench -c 1, 8, 32 (-j 2), synchronous_commit on and off;
+#   - single-row INSERT commit rate, pgbench -c 1, 8, 32 (-j 2), synchronous_commit on and off, after one
+#     unreported 32-client warm-up run (pgjava additionally runs with backend_idle_timeout=5min so that the
+#     warmed-up backend JVMs are still there);
 #   - bulk INSERT of BULK_ROWS (1 M; --quick 200 k) rows (id int8, v text) in one transaction, multi-row
 #     INSERTs of 1000 rows from pgclient.py;
 #   - full scan (count + sum) of that table, larger than shared_buffers, median of 5 after one warm-up;
@@ -157,7 +159,10 @@ jv_start() {
     mkdir -p "$work/pgjava"
     echo "$PASSWORD" >"$work/pgjava/pw"
     JV_OPTS="-c port=$JV_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$work/pgjava -c max_connections=100"
-    if [[ $storage == 1 ]]; then local kv; for kv in "${STORAGE_SETTINGS[@]}"; do JV_OPTS+=" -c $kv"; done; fi
+    if [[ $storage == 1 ]]; then
+        local kv; for kv in "${STORAGE_SETTINGS[@]}"; do JV_OPTS+=" -c $kv"; done
+        JV_OPTS+=" -c backend_idle_timeout=5min"   # keep the warmed-up backends of the insert warm-up
+    fi
     "$root/bin/pgjava" initdb -D "$JV_DATA" -U postgres --pwfile "$work/pgjava/pw" --auth trust >>"$LOG" 2>&1 \
         || { JV_FAIL="initdb failed: $(tail -n1 "$LOG")"; return 1; }
     grep -v '^[[:space:]]*#' "$JV_DATA/postgresql.conf" 2>/dev/null | sed 's/[[:space:]]*#.*//' | grep -v '^[[:space:]]*$' \
@@ -503,6 +508,9 @@ phase_inserts() {
     local c
     log "$1: single-row INSERT commit rate"
     storage_guard "$1" ins_1 ins_8 ins_32 insa_1 insa_8 insa_32 || return
+    # warm-up, not reported: 32 sessions once, so both servers measure warm processes (pgjava starts a
+    # JVM per new connection beyond its pool; the bench keeps them with backend_idle_timeout=5min)
+    PGB_SCRIPT=$work/insert.sql pgbench_run "$2" "$3" "$4" -c 32 -j 2 >/dev/null || log "$1: insert warm-up failed: ${R[err]:-}"
     for c in 1 8 32; do
         if PGB_SCRIPT=$work/insert.sql pgbench_run "$2" "$3" "$4" -c "$c" -j $((c > 1 ? 2 : 1)); then
             add_result "$1" "ins_$c" "${R[tps]}"
