@@ -71,6 +71,11 @@ public final class BufferManager {
     /** Set by {@link #bufferAlloc}: the buffer returned already held a valid page. */
     private boolean allocFoundValid;
     private final long ioWaitTimespec;
+    /**
+     * The native memory behind {@link #ioWaitTimespec}: kept reachable for the manager's life (an auto
+     * arena frees a segment once it is unreachable, and the futex would then read freed memory).
+     */
+    private final MemorySegment ioWaitTimespecMemory;
 
     /**
      * @param pool this process's views of the shared pool
@@ -93,6 +98,7 @@ public final class BufferManager {
         MemorySegment ts = Arena.ofAuto().allocate(16, 8);
         ts.set(ValueLayout.JAVA_LONG, 0, 0L);
         ts.set(ValueLayout.JAVA_LONG, 8, IO_WAIT_SLICE_NANOS);
+        this.ioWaitTimespecMemory = ts;
         this.ioWaitTimespec = ts.address();
     }
 
