@@ -171,8 +171,12 @@ public final class CatalogRelations implements RelationResolver {
                 return r;
             }
         }
+        if (cache.knownMissing(nsp, name)) {
+            return null;
+        }
         CatalogTuple t = findClass(nsp, name);
         if (t == null) {
+            cache.putMissing(nsp, name);
             return null;
         }
         CachedRelation r = build(t.row());
@@ -270,9 +274,15 @@ public final class CatalogRelations implements RelationResolver {
 
     /** pg_namespace.oid of {@code name}, or -1. */
     public long namespaceOid(String name) {
+        Long cached = cache.namespaceOid(name);
+        if (cached != null) {
+            return cached;
+        }
         int nspname = catalogs.index(BootstrapCatalog.PG_NAMESPACE, "nspname");
         List<CatalogTuple> rows = catalogs.scan(BootstrapCatalog.PG_NAMESPACE, row -> name.equals(row[nspname]));
-        return rows.isEmpty() ? -1 : (Long) rows.getFirst().row()[catalogs.index(BootstrapCatalog.PG_NAMESPACE, "oid")];
+        long oid = rows.isEmpty() ? -1 : (Long) rows.getFirst().row()[catalogs.index(BootstrapCatalog.PG_NAMESPACE, "oid")];
+        cache.putNamespace(name, oid);
+        return oid;
     }
 
     /** The pg_namespace row with this OID, or null. */

@@ -11,13 +11,19 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * a transaction that changed catalogs).
  *
  * <p>Rules: only committed-or-own state is cached, and a backend drains the invalidation queue before it
- * looks anything up ({@link CatalogInvalidation#accept}); negative results (no such relation) are never
- * cached. Entry points: {@link #byOid(long)}, {@link #oidByName(long, String)}, {@link #put},
- * {@link #invalidate(long)}, {@link #invalidateAll()}.
+ * looks anything up ({@link CatalogInvalidation#accept}). Negative results (no relation of that name in
+ * that namespace; PostgreSQL's negative catcache entries) and schema names are cached too, because name
+ * resolution asks for pg_catalog first and would otherwise scan pg_class for every user table: every
+ * relcache invalidation drops all negative entries (a message may announce a new relation), RESET and
+ * catalog-wide messages drop everything. Entry points: {@link #byOid(long)}, {@link #oidByName(long,
+ * String)}, {@link #put}, {@link #knownMissing}, {@link #putMissing}, {@link #namespaceOid(String)},
+ * {@link #putNamespace}, {@link #invalidate(long)}, {@link #invalidateAll()}.
  */
 public final class RelationCache {
     private final Cache<Long, CachedRelation> byOid;
     private final Cache<NameKey, Long> byName;
+    private final Cache<NameKey, Boolean> missing;
+    private final Cache<String, Long> namespaces;
 
     private record NameKey(long namespaceOid, String name) {
     }
@@ -26,6 +32,28 @@ public final class RelationCache {
     public RelationCache(long maximumSize) {
         this.byOid = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
         this.byName = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
+        this.missing = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
+        this.namespaces = Caffeine.newBuilder().maximumSize(1024).executor(Runnable::run).build();
+    }
+
+    /** True if (namespace, name) was looked up and found missing since the last invalidation. */
+    public boolean knownMissing(long namespaceOid, String name) {
+        return missing.getIfPresent(new NameKey(namespaceOid, name)) != null;
+    }
+
+    /** Remembers that no relation (namespace, name) exists (a negative entry). */
+    public void putMissing(long namespaceOid, String name) {
+        missing.put(new NameKey(namespaceOid, name), Boolean.TRUE);
+    }
+
+    /** The cached pg_namespace OID of schema {@code name} (-1: known not to exist), or null. */
+    public Long namespaceOid(String name) {
+        return namespaces.getIfPresent(name);
+    }
+
+    /** Caches schema {@code name}'s OID (-1 for a schema that does not exist). */
+    public void putNamespace(String name, long oid) {
+        namespaces.put(name, oid);
     }
 
     /** The cached relation with this OID, or null. */
@@ -52,12 +80,15 @@ public final class RelationCache {
             byName.invalidate(new NameKey(r.namespaceOid(), r.name()));
         }
         byName.asMap().values().removeIf(v -> v == oid);
+        missing.invalidateAll();
     }
 
     /** Drops everything. */
     public void invalidateAll() {
         byOid.invalidateAll();
         byName.invalidateAll();
+        missing.invalidateAll();
+        namespaces.invalidateAll();
     }
 
     /** Number of relations cached (tests). */
