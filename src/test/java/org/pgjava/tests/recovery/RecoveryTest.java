@@ -71,20 +71,27 @@ class RecoveryTest {
         }
     }
 
+    /**
+     * A power cut: SIGKILL to the postmaster and every descendant, waits until all are gone, and removes
+     * the stale postmaster.pid so the next start on the same data directory is not refused.
+     */
+    private static void powerCut(PgJavaServer server) throws Exception {
+        List<ProcessHandle> all = new ArrayList<>();
+        ProcessHandle.of(server.postmasterPid()).ifPresent(h -> {
+            all.add(h);
+            h.descendants().forEach(all::add);
+        });
+        all.forEach(ProcessHandle::destroyForcibly);
+        assertTrue(PgJavaServer.waitFor(() -> all.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(20)));
+        Files.deleteIfExists(server.dataDir().resolve("postmaster.pid"));
+    }
+
     @Test
     void killNineOfEverythingThenStartRunsCrashRecovery() throws Exception {
         PgJavaServer server = PgJavaServer.start(PgJavaServer.options());
         try {
             assertEquals("1", server.psql("-c", "SELECT 1").stdout().trim());
-            long pm = server.postmasterPid();
-            List<ProcessHandle> all = new ArrayList<>();
-            ProcessHandle.of(pm).ifPresent(h -> {
-                all.add(h);
-                h.descendants().forEach(all::add);
-            });
-            all.forEach(ProcessHandle::destroyForcibly);
-            assertTrue(PgJavaServer.waitFor(() -> all.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(20)));
-            Files.deleteIfExists(server.dataDir().resolve("postmaster.pid"));
+            powerCut(server);
 
             Path second = server.dataDir().resolveSibling("second.log");
             PgJavaServer.ProcessResult r = restart(server, second);
@@ -122,15 +129,7 @@ class RecoveryTest {
                     "-c", "INSERT INTO survivors VALUES (1, 'one'), (2, 'two')",
                     "-c", "INSERT INTO survivors VALUES (3, 'three')");
             assertEquals(0, setup.exitCode(), setup.all());
-            long pm = server.postmasterPid();
-            List<ProcessHandle> all = new ArrayList<>();
-            ProcessHandle.of(pm).ifPresent(h -> {
-                all.add(h);
-                h.descendants().forEach(all::add);
-            });
-            all.forEach(ProcessHandle::destroyForcibly);
-            assertTrue(PgJavaServer.waitFor(() -> all.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(20)));
-            Files.deleteIfExists(server.dataDir().resolve("postmaster.pid"));
+            powerCut(server);
             Path second = server.dataDir().resolveSibling("second.log");
             PgJavaServer.ProcessResult r = restart(server, second);
             assertEquals(0, r.exitCode(), r.all() + Files.readString(second));
